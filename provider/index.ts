@@ -1,0 +1,2 @@
+/** pulumi-pam: Pulumi dynamic resources and session actions for PAM appliances. */
+export { VERSION } from "./version";
