@@ -1,0 +1,334 @@
+/**
+ * One error hierarchy for every vendor client (STYLE.md §4).
+ *
+ * - {@link PamError}: the base, branded with `Symbol.for` so that `isInstance` works across copies of
+ *   this module (a serialized Pulumi stub and the installed package each load their own copy, and
+ *   `instanceof` fails between them).
+ * - {@link ApiError} and its status subclasses: the vendor answered with a non-2xx status.
+ * - {@link ConnectionError} / {@link TimeoutError}: no (complete) answer. Kept apart from 5xx on
+ *   purpose: "the appliance said 500" and "we never reached it" need different fixes.
+ * - {@link ResponseShapeError}: a 2xx whose body is not what the caller's schema expects.
+ * - {@link ConfigError}: invalid client options, before any request.
+ *
+ * Every field that reaches a message is redacted when the error is built (never later), and no error
+ * carries request bodies, request headers or raw undici objects.
+ */
+
+import { Redactor, redactUrl } from "./redact";
+
+const BRAND = Symbol.for("pulumi-pam.error");
+
+/** Base of every error thrown by pulumi-pam. */
+export abstract class PamError extends Error {
+  /** Stable, machine-readable code, e.g. `HTTP_NOT_FOUND`, `TLS_VERIFY_FAILED`, `SPS_LOCK_HELD`. */
+  abstract readonly code: string;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    Object.defineProperty(this, BRAND, { value: true, enumerable: false });
+  }
+
+  /** True for any pulumi-pam error, also one created by another copy of this module. */
+  static isInstance(e: unknown): e is PamError {
+    return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+  }
+}
+
+/** What an {@link ApiError} is built from. All strings must already be redacted. */
+export interface ApiErrorInit {
+  /** Vendor key shown first in the message: "sps", "cyberark", "senhasegura". */
+  vendor: string;
+  /** HTTP method, upper case. */
+  method: string;
+  /** Request path (with base path prefix), query secrets masked by `redactUrl`. */
+  path: string;
+  /** HTTP status of the answer. */
+  status: number;
+  /** The vendor's own error code or type (`PASWS013E`, SPS `error.type`). */
+  vendorCode?: string;
+  /** The vendor's error message. */
+  vendorMessage?: string;
+  /** Structured vendor details (already redacted). */
+  details?: unknown;
+  /** Short, tag-stripped excerpt of a non-JSON (or unparsed) error body; used when there is no vendor message. */
+  excerpt?: string;
+  /** Request id from the answer's headers, for support tickets. */
+  requestId?: string;
+  /** Whether the condition is transient (429/502/503/504); defaults from the status. */
+  retryable?: boolean;
+  /** Overrides the default stable code (vendor clients: `SPS_LOCK_HELD`). */
+  code?: string;
+  /** Wrapped cause (never a raw request object). */
+  cause?: unknown;
+}
+
+/** Statuses that signal a transient condition worth retrying (for a method that may be retried). */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+
+/** A vendor answered with a non-2xx status. Message: `<vendor> <METHOD> <path>: <status> <vendorCode?> <detail>`. */
+export class ApiError extends PamError {
+  readonly code: string;
+  /** Vendor key ("sps", "cyberark", "senhasegura"). */
+  readonly vendor: string;
+  /** HTTP method. */
+  readonly method: string;
+  /** Redacted request path (no query secrets). */
+  readonly path: string;
+  /** HTTP status. */
+  readonly status: number;
+  /** Vendor error code/type, when the body had one. */
+  readonly vendorCode?: string;
+  /** Vendor error message, when the body had one. */
+  readonly vendorMessage?: string;
+  /** Vendor error details (redacted). */
+  readonly details?: unknown;
+  /** Request id header of the answer, if any. */
+  readonly requestId?: string;
+  /** True when the status signals a transient condition (429/502/503/504). */
+  readonly retryable: boolean;
+
+  constructor(init: ApiErrorInit) {
+    const detail = init.vendorMessage ?? init.excerpt ?? "";
+    const parts = [String(init.status), init.vendorCode, detail].filter((p) => p !== undefined && p !== "");
+    super(`${init.vendor} ${init.method} ${init.path}: ${parts.join(" ")}`, init.cause === undefined ? undefined : { cause: init.cause });
+    this.code = init.code ?? defaultCode(init.status);
+    this.vendor = init.vendor;
+    this.method = init.method;
+    this.path = init.path;
+    this.status = init.status;
+    this.vendorCode = init.vendorCode;
+    this.vendorMessage = init.vendorMessage;
+    this.details = init.details;
+    this.requestId = init.requestId;
+    this.retryable = init.retryable ?? RETRYABLE_STATUSES.has(init.status);
+  }
+}
+
+/** 401: not authenticated, or the session/token expired. */
+export class AuthError extends ApiError {}
+/** 403: authenticated but not allowed. */
+export class PermissionError extends ApiError {}
+/** 404: the object (or the endpoint) does not exist. */
+export class NotFoundError extends ApiError {}
+/** 409: conflicts with the current state (duplicate, lock held, no transaction). */
+export class ConflictError extends ApiError {}
+/** 429: too many requests. */
+export class RateLimitError extends ApiError {}
+/** 5xx: the appliance (or a gateway in front of it) failed. */
+export class ServerError extends ApiError {}
+
+function defaultCode(status: number): string {
+  switch (status) {
+    case 400:
+      return "HTTP_BAD_REQUEST";
+    case 401:
+      return "HTTP_UNAUTHORIZED";
+    case 403:
+      return "HTTP_FORBIDDEN";
+    case 404:
+      return "HTTP_NOT_FOUND";
+    case 409:
+      return "HTTP_CONFLICT";
+    case 429:
+      return "HTTP_RATE_LIMITED";
+    default:
+      return status >= 500 ? "HTTP_SERVER_ERROR" : `HTTP_${status}`;
+  }
+}
+
+/** The {@link ApiError} subclass for a status (the status table of STYLE.md §4). */
+export function apiErrorClassFor(status: number): typeof ApiError {
+  if (status === 401) return AuthError;
+  if (status === 403) return PermissionError;
+  if (status === 404) return NotFoundError;
+  if (status === 409) return ConflictError;
+  if (status === 429) return RateLimitError;
+  if (status >= 500) return ServerError;
+  return ApiError;
+}
+
+/** Fields shared by the transport errors. */
+export interface TransportErrorInit {
+  /** Stable code (see each class). */
+  code: string;
+  vendor: string;
+  method: string;
+  /** Redacted path. */
+  path: string;
+  /** Human detail after `<vendor> <METHOD> <path>: `. */
+  detail: string;
+  /** A wrapped, redacted cause (see `wrapCause` in client.ts), never the raw undici error. */
+  cause?: unknown;
+}
+
+/**
+ * No answer: connection refused or reset, DNS failure, TLS failure. Codes: `CONNECTION_REFUSED`,
+ * `CONNECTION_RESET`, `DNS_LOOKUP_FAILED`, `TLS_VERIFY_FAILED`, `TLS_FAILED`, `CONNECTION_FAILED`.
+ */
+export class ConnectionError extends PamError {
+  readonly code: string;
+  readonly vendor: string;
+  readonly method: string;
+  readonly path: string;
+  constructor(init: TransportErrorInit) {
+    super(`${init.vendor} ${init.method} ${init.path}: ${init.detail}`, init.cause === undefined ? undefined : { cause: init.cause });
+    this.code = init.code;
+    this.vendor = init.vendor;
+    this.method = init.method;
+    this.path = init.path;
+  }
+}
+
+/**
+ * The answer did not arrive in time, or the caller aborted. Codes: `CONNECT_TIMEOUT`,
+ * `HEADERS_TIMEOUT`, `BODY_TIMEOUT`, `REQUEST_TIMEOUT` (the request's `timeoutMs`), `ABORTED`.
+ */
+export class TimeoutError extends PamError {
+  readonly code: string;
+  readonly vendor: string;
+  readonly method: string;
+  readonly path: string;
+  constructor(init: TransportErrorInit) {
+    super(`${init.vendor} ${init.method} ${init.path}: ${init.detail}`, init.cause === undefined ? undefined : { cause: init.cause });
+    this.code = init.code;
+    this.vendor = init.vendor;
+    this.method = init.method;
+    this.path = init.path;
+  }
+}
+
+/**
+ * A 2xx whose body is not JSON, is empty where the caller did not allow it, or fails the caller's
+ * schema. Codes: `RESPONSE_NOT_JSON`, `RESPONSE_EMPTY`, `RESPONSE_SHAPE_INVALID`. Lists issue paths
+ * and kinds only, never values (values may be secrets).
+ */
+export class ResponseShapeError extends PamError {
+  readonly code: string;
+  readonly vendor: string;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  /** `"<path>: <issue kind>"` lines, without values. */
+  readonly issues: string[];
+  constructor(init: { code: string; vendor: string; method: string; path: string; status: number; detail: string; issues?: string[] }) {
+    super(`${init.vendor} ${init.method} ${init.path}: ${init.status} ${init.detail}`);
+    this.code = init.code;
+    this.vendor = init.vendor;
+    this.method = init.method;
+    this.path = init.path;
+    this.status = init.status;
+    this.issues = init.issues ?? [];
+  }
+}
+
+/** Invalid client options; the message names the field and the fix. Code `CONFIG_INVALID`. */
+export class ConfigError extends PamError {
+  readonly code = "CONFIG_INVALID";
+  /** The option at fault, e.g. `baseUrl`, `caCertificates`. */
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.field = field;
+  }
+}
+
+/** A vendor's error-body model: picks code/message/details out of a parsed JSON error body. */
+export type VendorErrorParser = (body: unknown, status: number) => { code?: string; message?: string; details?: unknown } | undefined;
+
+/** What {@link errorFromResponse} needs to know about a non-2xx answer. */
+export interface ErrorFromResponseInput {
+  vendor: string;
+  method: string;
+  /** Request path; passed through `redactUrl` again here, so raw paths are safe too. */
+  path: string;
+  status: number;
+  /** Lower-cased response headers (for content-type and the request id). */
+  headers?: Record<string, string>;
+  /** The raw response body. */
+  bodyText?: string;
+  /** The vendor's error body model; when absent or when it returns undefined, an excerpt is used. */
+  parseVendorError?: VendorErrorParser;
+  /** Secrets to mask in every text taken from the body. */
+  redactor?: Redactor;
+  /** Overrides the status table (vendor clients mapping their own codes). */
+  code?: string;
+}
+
+/** Maximum length of a body excerpt in an error message. */
+export const EXCERPT_MAX = 200;
+
+const REQUEST_ID_HEADERS = ["x-request-id", "x-correlation-id", "request-id", "x-ms-request-id", "x-amzn-requestid"];
+
+/**
+ * A short, whitespace-collapsed, tag-stripped excerpt of an error body. For HTML pages (IIS, API
+ * gateways) the `<title>` is the most telling part, so it leads; scripts and styles are dropped.
+ */
+export function bodyExcerpt(text: string, max = EXCERPT_MAX): string {
+  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1];
+  let body = text
+    .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, " ")
+    .replace(/<!--[\s\S]*?-->/g, " ")
+    .replace(/<[^>]*>/g, " ");
+  body = decodeEntities(body).replace(/\s+/g, " ").trim();
+  const t = title === undefined ? "" : decodeEntities(title).replace(/\s+/g, " ").trim();
+  let out = t && !body.startsWith(t) ? `${t}: ${body}` : body || t;
+  if (out.length > max) out = `${out.slice(0, max - 1)}…`;
+  return out;
+}
+
+function decodeEntities(s: string): string {
+  return s
+    .replace(/&nbsp;/g, " ")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
+}
+
+/**
+ * Builds the {@link ApiError} subclass for a non-2xx answer: a JSON body goes through the vendor's
+ * parser, anything else (HTML error pages, plain text, off-model JSON) becomes a short excerpt.
+ * Every text taken from the body passes the redactor (error bodies may echo request fields).
+ */
+export function errorFromResponse(input: ErrorFromResponseInput): ApiError {
+  const red = (s: string | undefined) => (s === undefined ? undefined : input.redactor ? input.redactor.text(s) : s);
+  const headers = input.headers ?? {};
+  const text = input.bodyText ?? "";
+  let parsed: ReturnType<VendorErrorParser>;
+  let json: unknown;
+  let isJson = false;
+  if (text.trim() !== "" && !/^\s*</.test(text)) {
+    try {
+      json = JSON.parse(text);
+      isJson = true;
+    } catch {
+      isJson = false;
+    }
+  }
+  if (isJson && input.parseVendorError) {
+    try {
+      parsed = input.parseVendorError(json, input.status);
+    } catch {
+      // A vendor parser must never turn an API error into a TypeError; fall back to the excerpt.
+      parsed = undefined;
+    }
+  }
+  const vendorMessage = parsed?.message !== undefined && parsed.message !== "" ? red(bodyExcerpt(parsed.message, 500)) : undefined;
+  const excerpt = vendorMessage === undefined && text.trim() !== "" ? red(bodyExcerpt(text)) : undefined;
+  const requestIdHeader = REQUEST_ID_HEADERS.find((h) => headers[h]);
+  const Cls = apiErrorClassFor(input.status);
+  return new Cls({
+    vendor: input.vendor,
+    method: input.method,
+    path: red(redactUrl(input.path)) as string,
+    status: input.status,
+    vendorCode: red(parsed?.code),
+    vendorMessage,
+    details: parsed?.details === undefined ? undefined : input.redactor ? input.redactor.value(parsed.details) : parsed.details,
+    excerpt: excerpt ?? (text.trim() === "" ? "(empty body)" : undefined),
+    requestId: requestIdHeader ? headers[requestIdHeader] : undefined,
+    code: input.code,
+  });
+}
