@@ -12,7 +12,7 @@ import type { z } from "zod";
 import { VERSION } from "../version";
 import { ConfigError, ResponseShapeError, bodyExcerpt, errorFromResponse, type VendorErrorParser } from "./errors";
 import type { DebugLog } from "./log";
-import { Redactor, SENSITIVE_HEADERS, redactHeaders, redactUrl } from "./redact";
+import { Redactor, SENSITIVE_HEADERS, isSecretName, redactHeaders, redactUrl } from "./redact";
 import { backoffDelay, mayRetryMethod, parseRetryAfter, resolveRetry, type RetryOptions, type RetryPolicy } from "./retry";
 import { loadCaCertificates, type TlsOptions } from "./tls";
 import { classifyTransportError } from "./transport-error";
@@ -287,7 +287,12 @@ export class HttpClient {
     }
     let path = this.basePath + (opts.path.startsWith("/") ? opts.path : `/${opts.path}`);
     const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) q.append(k, String(v));
+    for (const [k, v] of Object.entries(opts.query ?? {})) {
+      if (v === undefined) continue;
+      // A secret sent in the query may come back in an error body: mask the value itself too.
+      if (isSecretName(k)) this.redactor.add(String(v));
+      q.append(k, String(v));
+    }
     const qs = q.toString();
     if (qs) path += (path.includes("?") ? "&" : "?") + qs;
     return { url: this.origin + path, shownPath: this.redactor.text(redactUrl(path)) };
@@ -299,9 +304,11 @@ export class HttpClient {
     headers["user-agent"] = USER_AGENT;
     let body: string | undefined;
     if (opts.json !== undefined) {
+      this.registerSecretFields(opts.json, 0);
       body = JSON.stringify(opts.json);
       headers["content-type"] ??= "application/json";
     } else if (opts.form !== undefined) {
+      this.registerSecretFields(opts.form, 0);
       body = new URLSearchParams(opts.form).toString();
       headers["content-type"] ??= "application/x-www-form-urlencoded";
     }
@@ -325,6 +332,18 @@ export class HttpClient {
       if (value && value.length >= MIN_AUTO_SECRET) this.redactor.add(value);
       // ignoreError: a cookie the jar rejects (wrong domain, Secure over http) is dropped, as a browser would.
       if (this.jar) await this.jar.setCookie(line, url, { ignoreError: true });
+    }
+  }
+
+  /**
+   * Values of secret-named body fields (password, client_secret, token, SPS `plain`…) are secrets for
+   * every later error and log line, even if the vendor client forgot to register them.
+   */
+  private registerSecretFields(v: unknown, depth: number): void {
+    if (depth > 8 || !v || typeof v !== "object") return;
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (typeof x === "string" && isSecretName(k)) this.redactor.add(x);
+      else this.registerSecretFields(x, depth + 1);
     }
   }
 

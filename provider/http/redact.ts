@@ -89,6 +89,11 @@ export function redactHeaders(h: Record<string, string | string[] | undefined>):
 const SECRET_PARAM = /(token|password|passwd|secret|apikey|api_key|^oauth_|signature|^sig$|^plain$)/i;
 const SECRET_FIELD = SECRET_PARAM;
 
+/** Whether a query parameter or JSON field with this name holds a secret. */
+export function isSecretName(name: string): boolean {
+  return SECRET_PARAM.test(name);
+}
+
 /**
  * Masks the values of secret-named query parameters (token, password, secret, oauth_*, …) and any
  * `user:pass@` userinfo. Works on absolute URLs and on bare paths with a query string.
