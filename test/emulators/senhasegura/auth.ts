@@ -112,6 +112,11 @@ export class AuthState {
     this.tokens.clear();
   }
 
+  /** Access tokens issued and still stored (tests check that none leaks into client logs). */
+  issuedTokens(): string[] {
+    return [...this.tokens.keys()];
+  }
+
   /** Number of access tokens issued and still stored. */
   get tokenCount(): number {
     return this.tokens.size;
