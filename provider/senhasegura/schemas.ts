@@ -69,15 +69,19 @@ export function rawSessionSchema() {
 /** A raw session record. */
 export type RawSession = z.infer<ReturnType<typeof rawSessionSchema>>;
 
+/** An envelope (not a session) inside the list: has `response` or a session container, no `session_id`. */
+function isNestedEnvelope(x: unknown): x is Record<string, unknown> {
+  return !!x && typeof x === "object" && !("session_id" in x) && ("response" in x || "remote_sessions" in x || "remote_session" in x);
+}
+
 /**
  * Flattens the session container: an array, or (v3.33 sample) an object holding a second envelope
- * with its own `remote_sessions`; array entries without `session_id` (a nested envelope) are dropped.
+ * with its own `remote_sessions`; a nested envelope inside the array is unwrapped. Anything else
+ * stays, so that a record without `session_id` fails the schema instead of vanishing.
  */
 function sessionItems(v: unknown): unknown[] {
   if (Array.isArray(v)) {
-    return v.flatMap((x) =>
-      x && typeof x === "object" && !("session_id" in x) ? sessionItems((x as Record<string, unknown>).remote_sessions ?? (x as Record<string, unknown>).remote_session ?? []) : [x],
-    );
+    return v.flatMap((x) => (isNestedEnvelope(x) ? sessionItems(x.remote_sessions ?? x.remote_session ?? []) : [x]));
   }
   if (v && typeof v === "object") {
     const o = v as Record<string, unknown>;

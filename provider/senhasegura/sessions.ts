@@ -139,7 +139,8 @@ export async function getRemoteSession(client: SenhaseguraClient, id: string | n
  *
  * The appliance answers the same 500 "An error occurred while droping session" for an unknown, an
  * already-ended and a failed drop [DOC] §4.3, and idempotency is [UNK] (§8.4). So on any 5xx that is
- * not a denial, the list is read back (never a resend, STYLE.md §3):
+ * not a denial, and on a lost answer (connection reset or timeout after sending), the list is read
+ * back (never a resend, STYLE.md §3):
  * - session absent → `not-found` ("not active or unknown");
  * - session present and ended → `already`;
  * - session still active → `failed` with the vendor's message.
@@ -157,7 +158,9 @@ export async function dropSession(client: SenhaseguraClient, sessionId: string):
     return { status: "done", value: undefined, detail: `session ${sessionId} dropped` };
   } catch (e) {
     const s = statusOf(e);
-    if (isDenial(e) || s === undefined || s < 500) return failure(e, what);
+    // A lost answer (reset, timeout) is as ambiguous as the 500: the drop may have happened.
+    const lostAnswer = s === undefined && PamError.isInstance(e) && (e.name === "ConnectionError" || e.name === "TimeoutError");
+    if (isDenial(e) || (!lostAnswer && (s === undefined || s < 500))) return failure(e, what);
     const listed = await listRemoteSessions(client);
     if (listed.status !== "done") {
       return { status: "failed", detail: `${what}: session not active or unknown, or the drop failed; re-listing to tell them apart failed: ${listed.detail}`, error: e as PamError };
