@@ -316,7 +316,16 @@ export function errorFromResponse(input: ErrorFromResponseInput): ApiError {
     }
   }
   const vendorMessage = parsed?.message !== undefined && parsed.message !== "" ? red(bodyExcerpt(parsed.message, 500)) : undefined;
-  const excerpt = vendorMessage === undefined && text.trim() !== "" ? red(bodyExcerpt(text)) : undefined;
+  // Redirects are not followed (a POST must not silently become a GET elsewhere); say where it pointed.
+  const location = input.status >= 300 && input.status < 400 ? headers.location : undefined;
+  const excerpt =
+    vendorMessage !== undefined
+      ? undefined
+      : location !== undefined
+        ? red(`redirected to ${redactUrl(location)}; redirects are not followed, check baseUrl (scheme, host, path prefix)`)
+        : text.trim() !== ""
+          ? red(bodyExcerpt(text))
+          : undefined;
   const requestIdHeader = REQUEST_ID_HEADERS.find((h) => headers[h]);
   const Cls = apiErrorClassFor(input.status);
   return new Cls({

@@ -28,8 +28,10 @@ export class Redactor {
       new URLSearchParams({ s: secret }).toString().slice(2),
       JSON.stringify(secret).slice(1, -1),
     ];
+    const before = this.forms.size;
     for (const v of variants) if (v.length > 0) this.forms.add(v);
-    this.sorted = undefined;
+    // The client re-registers header credentials on every request; only re-sort when something is new.
+    if (this.forms.size !== before) this.sorted = undefined;
   }
 
   /** Number of registered secrets' forms (for tests and debugging; never the values). */

@@ -98,6 +98,11 @@ describe("error hierarchy", () => {
     expect(e.details).toEqual({ list: ["[redacted]"] });
   });
 
+  it("explains a redirect instead of following it", () => {
+    const e = errorFromResponse({ vendor: "cyberark", method: "POST", path: "/PasswordVault/API/Users", status: 301, headers: { location: "https://pvwa.example.com/PasswordVault/API/Users?token=abc" }, bodyText: "<html>moved</html>" });
+    expect(e.message).toBe("cyberark POST /PasswordVault/API/Users: 301 redirected to https://pvwa.example.com/PasswordVault/API/Users?token=[redacted]; redirects are not followed, check baseUrl (scheme, host, path prefix)");
+  });
+
   it("keeps transport errors apart from API errors", () => {
     const e = new ConnectionError({ code: "CONNECTION_REFUSED", vendor: "sps", method: "GET", path: "/x", detail: "refused" });
     expect(e).not.toBeInstanceOf(ApiError);
