@@ -4,11 +4,12 @@
  * until SIGINT/SIGTERM. Each vendor adds its starter to STARTERS (one import + one entry).
  */
 import { startSandboxSps } from "./sps";
+import { startSandboxSenhasegura } from "./senhasegura";
 
 /** A vendor sandbox starter (see test/sandbox/<vendor>.ts). */
 export type SandboxStarter = () => Promise<{ env: Record<string, string>; close(): Promise<void> }>;
 
-export const STARTERS: SandboxStarter[] = [startSandboxSps];
+export const STARTERS: SandboxStarter[] = [startSandboxSps, startSandboxSenhasegura];
 
 /** Starts all starters; on any failure closes those already started and rethrows. */
 export async function startAll(starters: SandboxStarter[] = STARTERS) {
