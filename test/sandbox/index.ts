@@ -5,11 +5,12 @@
  */
 import { startSandboxSps } from "./sps";
 import { startSandboxSenhasegura } from "./senhasegura";
+import { startSandboxPvwa } from "./pvwa";
 
 /** A vendor sandbox starter (see test/sandbox/<vendor>.ts). */
 export type SandboxStarter = () => Promise<{ env: Record<string, string>; close(): Promise<void> }>;
 
-export const STARTERS: SandboxStarter[] = [startSandboxSps, startSandboxSenhasegura];
+export const STARTERS: SandboxStarter[] = [startSandboxSps, startSandboxPvwa, startSandboxSenhasegura];
 
 /** Starts all starters; on any failure closes those already started and rethrows. */
 export async function startAll(starters: SandboxStarter[] = STARTERS) {
