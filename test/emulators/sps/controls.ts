@@ -91,6 +91,8 @@ export function buildControls(ctx: SpsContext, faults: Faults): SpsControls {
 
 /** Plain-data copy of the committed state. */
 export function takeSnapshot(ctx: SpsContext): SpsSnapshot {
+  // Idle sessions past 20 minutes no longer hold the lock, even if no request has swept them yet.
+  ctx.sessions.sweep();
   const { committed, txn, webLock } = ctx.store;
   const referencedBy = new Map([...committed.users.values()].map((u) => [u.passwordKey, u.key]));
   return {

@@ -213,6 +213,16 @@ describe("SPS emulator transactions", () => {
     expect(Date.now() - t1).toBeLessThan(100);
   });
 
+  it("shows the lock freed in the snapshot once the holder has idled out", async () => {
+    emu = await createSpsEmulator();
+    const c = await loggedIn(emu.url);
+    await c.open();
+    emu.clock.advance(20 * 60_000 - 1);
+    expect(emu.snapshot().transaction.open).toBe(true);
+    emu.clock.advance(1);
+    expect(emu.snapshot().transaction).toEqual({ open: false });
+  });
+
   it("drops transactions of all sessions when they are expired by control", async () => {
     emu = await createSpsEmulator();
     const c = await loggedIn(emu.url);
