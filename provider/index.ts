@@ -1,2 +1,8 @@
 /** pulumi-pam: Pulumi dynamic resources and session actions for PAM appliances. */
 export { VERSION } from "./version";
+export * as http from "./http";
+export * as sps from "./sps";
+export * as cyberark from "./cyberark";
+export * as senhasegura from "./senhasegura";
+export { SpsLocalUser, SpsLocalUserGroup } from "./sps";
+export type { SpsLocalUserArgs, SpsLocalUserGroupArgs, SpsConnectionArgs } from "./sps";

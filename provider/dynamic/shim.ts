@@ -1,0 +1,64 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/** The package name under which the host resolves implementations (see README "How providers are serialized"). */
+export const PACKAGE_NAME = "pulumi-pam";
+
+/**
+ * What every implementation module (`provider/<vendor>/*-provider.ts`) exports. `ctx` is whatever its
+ * `configure` returned for this deserialized provider.
+ */
+export interface ProviderImpl<Ctx = unknown> {
+  configure(req: pulumi.dynamic.ConfigureRequest): Ctx;
+  check(olds: any, news: any, ctx: Ctx): Promise<pulumi.dynamic.CheckResult>;
+  diff(id: string, olds: any, news: any, ctx: Ctx): Promise<pulumi.dynamic.DiffResult>;
+  create(inputs: any, ctx: Ctx): Promise<pulumi.dynamic.CreateResult>;
+  read(id: string, props: any, ctx: Ctx): Promise<pulumi.dynamic.ReadResult>;
+  update(id: string, olds: any, news: any, ctx: Ctx): Promise<pulumi.dynamic.UpdateResult>;
+  delete(id: string, props: any, ctx: Ctx): Promise<void>;
+}
+
+interface ShimThis {
+  ctx?: unknown;
+}
+
+/**
+ * The object Pulumi serializes into state as `__provider`.
+ *
+ * Why a shim: Pulumi's closure serializer copies local modules by value and fails on objects such as zod
+ * schemas or undici agents (pulumi/pulumi#5294, pulumi-dynamic-provider.md §3). This object captures only
+ * a module id string; every method `require`s the implementation by package path at call time, so:
+ * - serialization never walks our code (small, stable `__provider` text that does not change with
+ *   releases, so no spurious diffs);
+ * - Read and Delete run the *installed* implementation, not code frozen in state (pulumi/pulumi#6238);
+ * - all resources of one host share one module instance (connection pools, the SPS coordinator).
+ * The host's working directory must resolve `pulumi-pam` (any project that installed it does).
+ *
+ * `configure` reads the stack config synchronously (the host races concurrent first calls) and keeps the
+ * result on the deserialized provider object itself; config errors are rethrown by every later call.
+ */
+export function providerShim(implModule: string): pulumi.dynamic.ResourceProvider {
+  const modulePath = `pulumi-pam/dist/provider/${implModule}.js`;
+  return {
+    async configure(req) {
+      (this as ShimThis).ctx = require(modulePath).configure(req);
+    },
+    async check(olds, news) {
+      return require(modulePath).check(olds, news, (this as ShimThis).ctx);
+    },
+    async diff(id, olds, news) {
+      return require(modulePath).diff(id, olds, news, (this as ShimThis).ctx);
+    },
+    async create(inputs) {
+      return require(modulePath).create(inputs, (this as ShimThis).ctx);
+    },
+    async read(id, props) {
+      return require(modulePath).read(id, props, (this as ShimThis).ctx);
+    },
+    async update(id, olds, news) {
+      return require(modulePath).update(id, olds, news, (this as ShimThis).ctx);
+    },
+    async delete(id, props) {
+      return require(modulePath).delete(id, props, (this as ShimThis).ctx);
+    },
+  };
+}

@@ -1,0 +1,212 @@
+import type { z } from "zod";
+import { AuthError, ConflictError, HttpClient, NotFoundError, type DebugLog, type RequestOptions } from "../http";
+import type { SpsConnection } from "./connection";
+import { SpsLockHeldError, SpsSessionLostError } from "./errors";
+import {
+  aaaSettingsSchema, collectionSchema, createdSchema, groupItemSchema, metaOnlySchema, parseSpsError,
+  transactionStatusSchema, userItemSchema, type GroupItem, type UserItem,
+} from "./schemas";
+
+export const USERS = "/api/configuration/aaa/local_database/users";
+export const GROUPS = "/api/configuration/aaa/local_database/groups";
+export const PASSWORDS = "/api/configuration/passwords";
+
+/** Counters a benchmark or test can read. */
+export interface SpsClientStats {
+  requests: number;
+  logins: number;
+  commits: number;
+}
+
+/**
+ * A logged-in SPS REST session (cookie `session_id`) and the calls the provider needs.
+ * Reads re-login once on 401; writes never do, because a lost session means a lost transaction
+ * (`SpsSessionLostError`), which only the coordinator can recover from by restaging.
+ */
+export class SpsClient {
+  readonly http: HttpClient;
+  readonly stats: SpsClientStats = { requests: 0, logins: 0, commits: 0 };
+  private loggedIn = false;
+  /** Incremented at every login: a transaction opened under an older generation is gone. */
+  generation = 0;
+
+  constructor(private readonly conn: SpsConnection, opts: { log?: DebugLog } = {}) {
+    this.http = new HttpClient({
+      vendor: "sps",
+      baseUrl: conn.url,
+      caCertificates: conn.caCertificates,
+      insecureSkipVerify: conn.insecureSkipVerify,
+      cookies: true,
+      log: opts.log,
+      parseVendorError: parseSpsError,
+      headers: { accept: "application/json" },
+    });
+    this.http.redactor.add(conn.password);
+  }
+
+  private async send<T>(req: RequestOptions<T>): Promise<T> {
+    this.stats.requests++;
+    return (await this.http.request(req)).data;
+  }
+
+  /** `GET /api/authentication` with Basic credentials; the answer sets the `session_id` cookie [DOC] sps.md §2.1. */
+  async login(): Promise<void> {
+    await this.http.clearCookies();
+    const basic = Buffer.from(`${this.conn.username}:${this.conn.password}`, "utf8").toString("base64");
+    await this.send({ method: "GET", path: "/api/authentication", headers: { authorization: `Basic ${basic}` }, schema: metaOnlySchema, allowEmpty: true });
+    if (!(await this.http.cookie("session_id"))) {
+      // [DOC] sps.md §2.2: a cookie dropped for an `expires` in the past means the clocks differ.
+      throw new SpsSessionLostError("SPS accepted the login but no session_id cookie was kept; check that this machine's clock matches the appliance's (the cookie expires 20 minutes after login)");
+    }
+    this.loggedIn = true;
+    this.generation++;
+    this.stats.logins++;
+  }
+
+  async ensureLogin(): Promise<void> {
+    if (!this.loggedIn) await this.login();
+  }
+
+  /** A read outside transactions: log in if needed, and once more on 401 (expired session). */
+  async read<T>(req: RequestOptions<T>): Promise<T> {
+    await this.ensureLogin();
+    try {
+      return await this.send(req);
+    } catch (e) {
+      if (!(e instanceof AuthError)) throw e;
+      await this.login();
+      return await this.send(req);
+    }
+  }
+
+  /** A write inside the open transaction. 401 means the session, and the transaction, are gone. */
+  async write<T>(req: RequestOptions<T>): Promise<T> {
+    try {
+      return await this.send(req);
+    } catch (e) {
+      if (e instanceof AuthError) {
+        this.loggedIn = false;
+        throw new SpsSessionLostError("the SPS session expired or was logged out during the transaction; its staged changes are gone", { cause: e });
+      }
+      throw e;
+    }
+  }
+
+  // --- transactions [DOC]/[CODE] sps.md §4.2 -----------------------------------------------------------
+
+  async transactionStatus(): Promise<{ status: string; remainingSeconds?: number }> {
+    return this.read({ method: "GET", path: "/api/transaction", schema: transactionStatusSchema });
+  }
+
+  /**
+   * `POST /api/transaction` with a `{}` body (a bodiless POST gets 411 [DOC]). A 409 other than
+   * `NoTransaction`, or a 423, means someone else holds the configuration lock; the exact status and
+   * type are not public [UNK] sps.md §14.1, so both are accepted.
+   */
+  async openTransaction(): Promise<void> {
+    await this.ensureLogin();
+    try {
+      await this.write({ method: "POST", path: "/api/transaction", json: {}, allowEmpty: true });
+    } catch (e) {
+      if ((e instanceof ConflictError && e.vendorCode !== "NoTransaction") || (e as { status?: number }).status === 423) {
+        const who = (e as ConflictError).vendorMessage ? `: ${(e as ConflictError).vendorMessage}` : "";
+        throw new SpsLockHeldError(`the SPS configuration lock is held by another administrator${who}`, { cause: e });
+      }
+      throw e;
+    }
+  }
+
+  /** `PUT /api/transaction {"status": "commit"}` [CODE] safeguard-ps. Never retried: it is not idempotent. */
+  async commit(): Promise<void> {
+    this.stats.commits++;
+    await this.write({ method: "PUT", path: "/api/transaction", json: { status: "commit" }, allowEmpty: true });
+  }
+
+  /** `DELETE /api/transaction`: discards staged changes and frees the lock. */
+  async rollback(): Promise<void> {
+    await this.write({ method: "DELETE", path: "/api/transaction", allowEmpty: true, retrySafe: true });
+  }
+
+  // --- reads ---------------------------------------------------------------------------------------------
+
+  /** Backend of `/api/configuration/aaa/settings`: "local", "ldap", "radius" or "unknown". */
+  async authBackend(): Promise<string> {
+    return this.read({ method: "GET", path: "/api/configuration/aaa/settings", schema: aaaSettingsSchema });
+  }
+
+  /** Keys of a collection; `inTransaction` reads the staged view without re-login. */
+  async listKeys(collection: string, inTransaction = false): Promise<string[]> {
+    const req = { method: "GET" as const, path: collection, schema: collectionSchema };
+    return inTransaction ? this.write(req) : this.read(req);
+  }
+
+  private async getItem<T>(path: string, schema: z.ZodType<T>, inTransaction: boolean): Promise<T | undefined> {
+    try {
+      const req = { method: "GET" as const, path, schema };
+      return inTransaction ? await this.write(req) : await this.read(req);
+    } catch (e) {
+      if (e instanceof NotFoundError) return undefined;
+      throw e;
+    }
+  }
+
+  /** One user, or undefined when SPS answers 404. `inTransaction` reads the staged view without re-login. */
+  getUser(key: string, inTransaction = false): Promise<UserItem | undefined> {
+    return this.getItem(`${USERS}/${encodeURIComponent(key)}`, userItemSchema, inTransaction);
+  }
+
+  getGroup(key: string, inTransaction = false): Promise<GroupItem | undefined> {
+    return this.getItem(`${GROUPS}/${encodeURIComponent(key)}`, groupItemSchema, inTransaction);
+  }
+
+  /** There is no server-side filter [INF] sps.md §13: list keys, then fetch items until the name matches. */
+  async findUserByName(name: string, inTransaction = false): Promise<UserItem | undefined> {
+    const keys = await this.listKeys(USERS, inTransaction);
+    for (const k of keys) {
+      const u = await this.getUser(k, inTransaction);
+      if (u?.body.name === name) return u;
+    }
+    return undefined;
+  }
+
+  async findGroupByName(name: string, inTransaction = false): Promise<GroupItem | undefined> {
+    const keys = await this.listKeys(GROUPS, inTransaction);
+    for (const k of keys) {
+      const g = await this.getGroup(k, inTransaction);
+      if (g?.body.name === name) return g;
+    }
+    return undefined;
+  }
+
+  // --- writes (inside a transaction) ---------------------------------------------------------------------
+
+  /** A fresh, single-use password object [DOC] sps.md §5; the plain text goes only into this body. */
+  async createPassword(plain: string): Promise<string> {
+    this.http.redactor.add(plain);
+    return (await this.write({ method: "POST", path: PASSWORDS, json: { plain }, schema: createdSchema })).key;
+  }
+
+  async createItem(collection: string, body: Record<string, unknown>): Promise<string> {
+    return (await this.write({ method: "POST", path: collection, json: body, schema: createdSchema })).key;
+  }
+
+  /** PUT replaces the whole object [INF] sps.md §4.3: callers send the full body. */
+  async putItem(collection: string, key: string, body: Record<string, unknown>): Promise<void> {
+    await this.write({ method: "PUT", path: `${collection}/${encodeURIComponent(key)}`, json: body, allowEmpty: true, retrySafe: true });
+  }
+
+  /** DELETE; false when the object was already gone (404). */
+  async deleteItem(collection: string, key: string): Promise<boolean> {
+    try {
+      await this.write({ method: "DELETE", path: `${collection}/${encodeURIComponent(key)}`, allowEmpty: true, retrySafe: true });
+      return true;
+    } catch (e) {
+      if (e instanceof NotFoundError) return false;
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+}

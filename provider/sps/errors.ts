@@ -1,0 +1,25 @@
+import { PamError } from "../http";
+
+/** Another administrator (web UI, console, another pipeline) holds the SPS configuration lock. Code `SPS_LOCK_HELD`. */
+export class SpsLockHeldError extends PamError {
+  readonly code = "SPS_LOCK_HELD";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The REST session (and with it any open transaction) is gone: expired or logged out. Code `SPS_SESSION_LOST`. */
+export class SpsSessionLostError extends PamError {
+  readonly code = "SPS_SESSION_LOST";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The appliance refuses what was asked for reasons the user must fix (LDAP backend, admin user...). Code `SPS_REFUSED`. */
+export class SpsRefusedError extends PamError {
+  readonly code = "SPS_REFUSED";
+  constructor(message: string) {
+    super(message);
+  }
+}

@@ -1,0 +1,10 @@
+/** One Identity Safeguard for Privileged Sessions (SPS): resources, client and session helper. */
+export { SpsLocalUser, SpsLocalUserGroup, spsLocalUserProvider, spsLocalUserGroupProvider } from "./resources";
+export type { SpsLocalUserArgs, SpsLocalUserGroupArgs, SpsConnectionArgs } from "./resources";
+export { SpsClient } from "./client";
+export { SpsCoordinator } from "./coordinator";
+export type { StagedOperation, CoordinatorStats } from "./coordinator";
+export { resolveSpsConnection, spsDefaultsFrom, DEFAULT_TUNING } from "./connection";
+export type { SpsConnection, SpsTuning } from "./connection";
+export { SpsLockHeldError, SpsSessionLostError, SpsRefusedError } from "./errors";
+export { allCoordinators, resetCoordinators } from "./registry";

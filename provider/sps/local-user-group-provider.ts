@@ -1,0 +1,222 @@
+/**
+ * Implementation of `SpsLocalUserGroup` (loaded by the provider shim at call time). The group owns its
+ * membership: `members` in SPS hold user keys [DOC] seed (POST instructions), and users never edit groups,
+ * so two resources never fight over one list (sps.md §13).
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { checkInputs, jsonSafe } from "../dynamic/inputs";
+import { GROUPS, USERS, type SpsClient } from "./client";
+import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
+import type { StagedOperation } from "./coordinator";
+import { SpsRefusedError } from "./errors";
+import { configureSps, effectiveUrl, targetFor, type SpsProviderContext } from "./provider-context";
+import type { GroupItem } from "./schemas";
+
+export const configure = configureSps;
+
+const uniqueList = (what: string) =>
+  z.array(z.string().min(1, `entries must not be empty`)).superRefine((xs, ctx) => {
+    const seen = new Set<string>();
+    for (const x of xs) {
+      if (seen.has(x)) ctx.addIssue({ code: "custom", message: `lists ${what} "${x}" twice; list each member once` });
+      seen.add(x);
+    }
+  });
+
+/** Inputs of SpsLocalUserGroup (strict). */
+export const localUserGroupInputsSchema = z
+  .object({
+    name: z
+      .string({ error: "is required: the SPS usergroup name" })
+      .min(1, "must not be empty")
+      .refine((n) => n.trim() === n, "must not start or end with white space"),
+    members: uniqueList("user key").optional(),
+    memberNames: uniqueList("username").optional(),
+    adoptExisting: z.boolean().optional(),
+    connection: spsConnectionInputSchema.optional(),
+    __provider: z.unknown().optional(),
+  })
+  .strict();
+type Inputs = z.infer<typeof localUserGroupInputsSchema>;
+
+export interface LocalUserGroupOutputs {
+  name: string;
+  members: string[];
+  memberNames: string[];
+  adoptExisting: boolean;
+  connection?: SpsConnectionInput;
+  key: string;
+  url: string | null;
+  /** The user keys SPS holds for this group, as last seen. */
+  memberKeys: string[];
+  /** False when refresh found a membership or name that differs from what Pulumi set. */
+  membersInSync: boolean;
+  /** True when the group existed and was adopted; on delete its original membership is restored. */
+  adopted: boolean;
+  /** The membership found at adoption (restored on delete), or null. */
+  adoptedMembers: string[] | null;
+}
+
+const label = (name: string) => `SPS local usergroup "${name}"`;
+const sorted = (xs: string[]) => [...xs].sort();
+const sameSet = (a: string[], b: string[]) => JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
+
+export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+  return checkInputs(localUserGroupInputsSchema, news);
+}
+
+export async function diff(_id: string, olds: LocalUserGroupOutputs, news: Inputs, ctx: SpsProviderContext): Promise<pulumi.dynamic.DiffResult> {
+  const replaces = olds.url && effectiveUrl(news.connection, ctx) !== olds.url ? ["connection"] : [];
+  const changed =
+    olds.name !== news.name ||
+    !sameSet(olds.members ?? [], news.members ?? []) ||
+    !sameSet(olds.memberNames ?? [], news.memberNames ?? []) ||
+    olds.membersInSync === false;
+  return { changes: changed || replaces.length > 0, replaces, deleteBeforeReplace: false };
+}
+
+/**
+ * Member keys to store: the given keys plus usernames resolved in the transaction's staged view (so a
+ * user created in the same batch is found). There is no server-side filter: one GET per user [INF] sps.md §13.
+ */
+async function resolveMembers(client: SpsClient, inputs: Inputs): Promise<string[]> {
+  const keys = [...(inputs.members ?? [])];
+  const names = inputs.memberNames ?? [];
+  if (names.length) {
+    const byName = new Map<string, string>();
+    for (const k of await client.listKeys(USERS, true)) {
+      const u = await client.getUser(k, true);
+      if (u) byName.set(u.body.name, u.key);
+    }
+    for (const n of names) {
+      const k = byName.get(n);
+      if (!k) throw new SpsRefusedError(`memberNames: no SPS local user is named "${n}"; create it first (or list its key in members)`);
+      if (!keys.includes(k)) keys.push(k);
+    }
+  }
+  return keys;
+}
+
+type Staged = { key: string; memberKeys: string[]; adopted: boolean; adoptedMembers: string[] | null };
+
+function createOp(inputs: Inputs): StagedOperation<Staged> {
+  return {
+    kind: "create",
+    priority: 1,
+    label: label(inputs.name),
+    async stage(client, touched) {
+      const memberKeys = await resolveMembers(client, inputs);
+      const existing = inputs.adoptExisting ? await client.findGroupByName(inputs.name, true) : undefined;
+      if (existing) {
+        touched.add(existing.key);
+        await client.putItem(GROUPS, existing.key, { ...existing.body, name: inputs.name, members: memberKeys });
+        return { key: existing.key, memberKeys, adopted: true, adoptedMembers: existing.body.members };
+      }
+      const key = await client.createItem(GROUPS, { name: inputs.name, members: memberKeys });
+      touched.add(key);
+      return { key, memberKeys, adopted: false, adoptedMembers: null };
+    },
+    async verify(client) {
+      if (inputs.adoptExisting) return undefined; // adoption restages safely
+      const g = await client.findGroupByName(inputs.name);
+      return g ? { key: g.key, memberKeys: g.body.members, adopted: false, adoptedMembers: null } : undefined;
+    },
+  };
+}
+
+function outputs(inputs: Inputs, s: Staged, ctx: SpsProviderContext | undefined): LocalUserGroupOutputs {
+  return jsonSafe({
+    name: inputs.name,
+    members: inputs.members ?? [],
+    memberNames: inputs.memberNames ?? [],
+    adoptExisting: inputs.adoptExisting ?? false,
+    connection: inputs.connection,
+    key: s.key,
+    url: effectiveUrl(inputs.connection, ctx) ?? null,
+    memberKeys: s.memberKeys,
+    membersInSync: true,
+    adopted: s.adopted,
+    adoptedMembers: s.adoptedMembers,
+  });
+}
+
+export async function create(inputs: Inputs, ctx: SpsProviderContext): Promise<pulumi.dynamic.CreateResult> {
+  const target = targetFor(inputs.connection, ctx);
+  const r = await target.coordinator.submit(createOp(inputs));
+  return { id: r.key, outs: outputs(inputs, r, ctx) };
+}
+
+export async function update(id: string, olds: LocalUserGroupOutputs, news: Inputs, ctx: SpsProviderContext): Promise<pulumi.dynamic.UpdateResult> {
+  const target = targetFor(news.connection, ctx);
+  const r = await target.coordinator.submit<Staged>({
+    kind: "update",
+    priority: 1,
+    label: label(news.name),
+    async stage(client, touched) {
+      const cur = await client.getGroup(id, true);
+      if (!cur) throw new SpsRefusedError(`group key ${id} no longer exists on SPS (deleted outside Pulumi); run "pulumi refresh", then "pulumi up" to recreate it`);
+      touched.add(id);
+      const memberKeys = await resolveMembers(client, news);
+      await client.putItem(GROUPS, id, { ...cur.body, name: news.name, members: memberKeys });
+      return { key: id, memberKeys, adopted: olds.adopted ?? false, adoptedMembers: olds.adoptedMembers ?? null };
+    },
+    async verify(client) {
+      const g = await client.getGroup(id);
+      return g && g.body.name === news.name ? { key: id, memberKeys: g.body.members, adopted: olds.adopted ?? false, adoptedMembers: olds.adoptedMembers ?? null } : undefined;
+    },
+  });
+  return { outs: outputs(news, r, ctx) };
+}
+
+export async function read(id: string, props: Partial<LocalUserGroupOutputs>, ctx: SpsProviderContext): Promise<pulumi.dynamic.ReadResult> {
+  const target = targetFor(props.connection, ctx);
+  const g: GroupItem | undefined = await target.coordinator.read((c) => c.getGroup(id));
+  if (!g) return { id: "", props: {} };
+  const inSync = props.memberKeys === undefined || (sameSet(props.memberKeys, g.body.members) && (props.name === undefined || props.name === g.body.name));
+  return {
+    id: g.key,
+    props: jsonSafe({
+      ...props,
+      name: g.body.name,
+      key: g.key,
+      url: props.url ?? effectiveUrl(props.connection, ctx) ?? null,
+      members: props.members ?? g.body.members,
+      memberNames: props.memberNames ?? [],
+      adoptExisting: props.adoptExisting ?? false,
+      memberKeys: g.body.members,
+      membersInSync: props.membersInSync !== false && inSync,
+      adopted: props.adopted ?? false,
+      adoptedMembers: props.adoptedMembers ?? null,
+    }),
+  };
+}
+
+export async function del(id: string, props: LocalUserGroupOutputs, ctx: SpsProviderContext): Promise<void> {
+  const target = targetFor(props.connection, ctx);
+  await target.coordinator.submit<true>({
+    kind: "delete",
+    priority: 1,
+    label: label(props.name),
+    async stage(client, touched) {
+      touched.add(id);
+      if (!props.adopted) {
+        await client.deleteItem(GROUPS, id);
+        return true;
+      }
+      // An adopted group is not ours to delete: put back the members it had, minus users gone since.
+      const cur = await client.getGroup(id, true);
+      if (!cur) return true;
+      const restore: string[] = [];
+      for (const k of props.adoptedMembers ?? []) if (await client.getUser(k, true)) restore.push(k);
+      await client.putItem(GROUPS, id, { ...cur.body, members: restore });
+      return true;
+    },
+    async verify(client) {
+      const g = await client.getGroup(id);
+      if (!props.adopted) return g ? undefined : true;
+      return g && sameSet(g.body.members, (props.adoptedMembers ?? []).filter((k) => g.body.members.includes(k))) ? true : undefined;
+    },
+  });
+}
+export { del as delete };

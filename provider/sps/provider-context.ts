@@ -1,0 +1,64 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { pulumiDebugLog } from "../http";
+import { resolveSpsConnection, spsDefaultsFrom, type SpsConnection, type SpsConnectionInput, type SpsDefaults } from "./connection";
+import type { SpsCoordinator } from "./coordinator";
+import { SpsRefusedError } from "./errors";
+import { coordinatorFor } from "./registry";
+
+/** What `configure` leaves for the CRUD methods: config defaults, or the error to rethrow. */
+export interface SpsProviderContext {
+  defaults?: SpsDefaults;
+  error?: string;
+}
+
+/** Reads `sps:*` config synchronously (before any await: the host races concurrent first calls). */
+export function configureSps(req: pulumi.dynamic.ConfigureRequest | undefined): SpsProviderContext {
+  try {
+    return { defaults: spsDefaultsFrom(req?.config, process.env) };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+/** The effective connection of a resource and its coordinator. */
+export interface SpsTarget {
+  conn: SpsConnection;
+  coordinator: SpsCoordinator;
+}
+
+export function targetFor(connection: SpsConnectionInput | undefined, ctx: SpsProviderContext | undefined): SpsTarget {
+  if (ctx?.error) throw new Error(`invalid SPS provider configuration: ${ctx.error}`);
+  const defaults = ctx?.defaults ?? spsDefaultsFrom(undefined, process.env);
+  const conn = resolveSpsConnection(connection ?? undefined, defaults.connection);
+  return { conn, coordinator: coordinatorFor(conn, defaults.tuning, pulumiDebugLog()) };
+}
+
+/** The appliance URL a resource lives on, normalised (a change of it means another appliance: replace). */
+export function effectiveUrl(connection: SpsConnectionInput | undefined, ctx: SpsProviderContext | undefined): string | undefined {
+  const url = connection?.url ?? ctx?.defaults?.connection.url ?? process.env.SPS_URL;
+  return url?.replace(/\/+$/, "").toLowerCase();
+}
+
+const BACKEND = Symbol.for("pulumi-pam.sps.backend-checked");
+
+/**
+ * Local users cannot be managed while SPS authenticates against LDAP [DOC] seed "Manage users locally":
+ * their accounts are disabled, not deleted. Checked once per coordinator, before any user write.
+ */
+export async function assertLocalUsersManageable(target: SpsTarget): Promise<void> {
+  const c = target.coordinator as SpsCoordinator & { [BACKEND]?: Promise<string> };
+  c[BACKEND] ??= c.read((client) => client.authBackend());
+  let backend: string;
+  try {
+    backend = await c[BACKEND]!;
+  } catch (e) {
+    c[BACKEND] = undefined; // do not cache a failed read
+    throw e;
+  }
+  if (backend === "ldap") {
+    throw new SpsRefusedError(
+      `SPS at ${target.conn.url} authenticates users with LDAP, so local users cannot be managed (SPS disables them while LDAP is on). ` +
+        "Switch Users & Access Control > Login options to local or RADIUS, or remove the SpsLocalUser resources.",
+    );
+  }
+}

@@ -1,0 +1,125 @@
+import * as pulumi from "@pulumi/pulumi";
+import { providerShim } from "../dynamic/shim";
+
+/** The serialized providers (exported for the test harness, which serializes them as dynamic.Resource does). */
+export const spsLocalUserProvider = providerShim("sps/local-user-provider");
+export const spsLocalUserGroupProvider = providerShim("sps/local-user-group-provider");
+
+/** Where and as whom to reach SPS; every field overrides stack config `sps:*` and `SPS_*` variables. */
+export interface SpsConnectionArgs {
+  /** `https://sps.example.com`. A change of URL replaces the resource (another appliance). */
+  url?: pulumi.Input<string>;
+  username?: pulumi.Input<string>;
+  /** Stored as a Pulumi secret. */
+  password?: pulumi.Input<string>;
+  /** PEM text or a file path of the SPS CA certificate. */
+  caCertificates?: pulumi.Input<string>;
+  /** Skip TLS verification (explicit opt-in; labs only). */
+  insecureSkipVerify?: pulumi.Input<boolean>;
+}
+
+/** Inputs of {@link SpsLocalUser}. */
+export interface SpsLocalUserArgs {
+  /** SPS username; renaming is an in-place update. `admin` is refused. */
+  name: pulumi.Input<string>;
+  /** Password; always stored as a secret. A change creates a fresh SPS password object. */
+  password: pulumi.Input<string>;
+  /** Take over an existing user of this name instead of failing (its password is set to `password`). */
+  adopt?: pulumi.Input<boolean>;
+  /** Overrides the stack's SPS connection for this resource. */
+  connection?: pulumi.Input<SpsConnectionArgs>;
+}
+
+const secretOutputs = (opts?: pulumi.CustomResourceOptions, keys: string[] = []) => ({
+  ...opts,
+  additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...keys],
+});
+
+/**
+ * A local user of One Identity Safeguard for Privileged Sessions
+ * (`/api/configuration/aaa/local_database/users`). Its id is the SPS key. Group membership is managed by
+ * {@link SpsLocalUserGroup}, never here.
+ */
+export class SpsLocalUser extends pulumi.dynamic.Resource {
+  /** The SPS key of the user (also the resource id). */
+  declare readonly key: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+  /** SPS `password_created` (UNIX seconds) as last read; null until the first refresh after a password change. */
+  declare readonly passwordCreated: pulumi.Output<number | null>;
+  /** False when a refresh saw the password changed on SPS; the next `up` sets it again. */
+  declare readonly passwordInSync: pulumi.Output<boolean>;
+  /** True when an existing user was adopted. */
+  declare readonly adopted: pulumi.Output<boolean>;
+  /** The appliance URL the user lives on. */
+  declare readonly url: pulumi.Output<string | null>;
+
+  constructor(name: string, args: SpsLocalUserArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      spsLocalUserProvider,
+      name,
+      {
+        key: undefined, passwordCreated: undefined, passwordInSync: undefined, adopted: undefined, url: undefined,
+        name: args?.name,
+        password: args?.password === undefined ? undefined : pulumi.secret(args.password),
+        adopt: args?.adopt,
+        connection: args?.connection === undefined ? undefined : pulumi.secret(args.connection),
+      },
+      secretOutputs(opts, ["password", "connection"]),
+      "pam",
+      "SpsLocalUser",
+    );
+  }
+
+  /** Reads an existing user by key without managing it (`pulumi import` cannot work for dynamic providers; use `adopt`). */
+  static get(name: string, key: pulumi.Input<string>, connection?: pulumi.Input<SpsConnectionArgs>, opts?: pulumi.CustomResourceOptions): SpsLocalUser {
+    return new SpsLocalUser(name, { connection } as SpsLocalUserArgs, { ...opts, id: key });
+  }
+}
+
+/** Inputs of {@link SpsLocalUserGroup}. */
+export interface SpsLocalUserGroupArgs {
+  /** Group name; renaming is an in-place update. */
+  name: pulumi.Input<string>;
+  /** Member user keys, typically `SpsLocalUser.key` (which also orders users before the group). */
+  members?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Member usernames, resolved to keys on SPS at apply time (for users not managed by this program). */
+  memberNames?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Manage an existing group of this name (e.g. a built-in one); on delete its original members are restored. */
+  adoptExisting?: pulumi.Input<boolean>;
+  connection?: pulumi.Input<SpsConnectionArgs>;
+}
+
+/** A local usergroup of SPS with its exact membership (`/api/configuration/aaa/local_database/groups`). */
+export class SpsLocalUserGroup extends pulumi.dynamic.Resource {
+  declare readonly key: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+  /** The member keys SPS holds, as last read. */
+  declare readonly memberKeys: pulumi.Output<string[]>;
+  /** False when a refresh saw the membership or name changed outside Pulumi. */
+  declare readonly membersInSync: pulumi.Output<boolean>;
+  declare readonly adopted: pulumi.Output<boolean>;
+  declare readonly adoptedMembers: pulumi.Output<string[] | null>;
+  declare readonly url: pulumi.Output<string | null>;
+
+  constructor(name: string, args: SpsLocalUserGroupArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      spsLocalUserGroupProvider,
+      name,
+      {
+        key: undefined, memberKeys: undefined, membersInSync: undefined, adopted: undefined, adoptedMembers: undefined, url: undefined,
+        name: args?.name,
+        members: args?.members,
+        memberNames: args?.memberNames,
+        adoptExisting: args?.adoptExisting,
+        connection: args?.connection === undefined ? undefined : pulumi.secret(args.connection),
+      },
+      secretOutputs(opts, ["connection"]),
+      "pam",
+      "SpsLocalUserGroup",
+    );
+  }
+
+  static get(name: string, key: pulumi.Input<string>, connection?: pulumi.Input<SpsConnectionArgs>, opts?: pulumi.CustomResourceOptions): SpsLocalUserGroup {
+    return new SpsLocalUserGroup(name, { connection } as SpsLocalUserGroupArgs, { ...opts, id: key });
+  }
+}

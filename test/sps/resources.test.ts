@@ -1,0 +1,130 @@
+import * as fs from "fs";
+import { BUILTIN_GROUPS } from "../emulators/sps";
+import { isSecret } from "../harness/values";
+import { ADMIN_PASSWORD, committed, spsFixture, type SpsFixture } from "./fixture";
+
+const builtins = [...BUILTIN_GROUPS];
+
+describe("SpsLocalUser and SpsLocalUserGroup through the engine-protocol harness", () => {
+  let fx: SpsFixture;
+  beforeEach(async () => {
+    fx = await spsFixture();
+  });
+  afterEach(() => fx.close());
+
+  it("creates users and a group with members in one up, then renames, changes a password and membership, removes a user and destroys", async () => {
+    const d = fx.deployment();
+    const up1 = await d.up([fx.user("alice", "pw-alice-1"), fx.user("bob", "pw-bob-1"), fx.group("ops", ["alice", "bob"])]);
+    expect(up1.failures).toEqual([]);
+    expect(committed(fx.emu, builtins)).toEqual({ users: { alice: expect.any(String), bob: expect.any(String) }, groups: { ops: ["alice", "bob"] } });
+    expect(up1.outputs.alice.key).toBe(fx.emu.snapshot().users.find((u) => u.name === "alice")!.key);
+
+    const aliceKey = up1.outputs.alice.key;
+    const bobPw = fx.emu.snapshot().users.find((u) => u.name === "bob")!.passwordKey;
+    const up2 = await fx.deployment().up([fx.user("alice", "pw-alice-1", { name: "alice2" }), fx.user("bob", "pw-bob-2"), fx.group("ops", ["alice"])]);
+    expect(up2.failures).toEqual([]);
+    expect(up2.steps.filter((s) => s.op !== "same").map((s) => `${s.op}:${s.name}`).sort()).toEqual(["update:alice", "update:bob", "update:ops"]);
+    const snap = fx.emu.snapshot();
+    expect(snap.users.find((u) => u.key === aliceKey)!.name).toBe("alice2"); // rename in place, same key
+    expect(snap.users.find((u) => u.name === "bob")!.passwordKey).not.toBe(bobPw); // a fresh password object
+    expect(committed(fx.emu, builtins).groups).toEqual({ ops: ["alice2"] });
+
+    const up3 = await fx.deployment().up([fx.user("alice", "pw-alice-1", { name: "alice2" }), fx.group("ops", ["alice"])]);
+    expect(up3.steps.filter((s) => s.op === "delete").map((s) => s.name)).toEqual(["bob"]);
+    expect(Object.keys(committed(fx.emu, builtins).users)).toEqual(["alice2"]);
+
+    const gone = await fx.deployment().destroy();
+    expect(gone.failures).toEqual([]);
+    expect(committed(fx.emu, builtins)).toEqual({ users: {}, groups: {} });
+    expect(fx.emu.snapshot().users.map((u) => u.name)).toEqual(["admin"]);
+    expect(fx.emu.snapshot().groups.map((g) => g.name).sort()).toEqual([...builtins].sort());
+  });
+
+  it("applies 24 users at parallelism 8 in at most one commit per 8 operations per wave", async () => {
+    const users = Array.from({ length: 24 }, (_, i) => fx.user(`u${String(i).padStart(2, "0")}`, `pw-${i}-x`));
+    const groups = [fx.group("g1", ["u00", "u01"]), fx.group("g2", ["u02"]), fx.group("g3", ["u03", "u04", "u05"])];
+    const r = await fx.deployment({ parallelism: 8 }).up([...users, ...groups]);
+    expect(r.failures).toEqual([]);
+    // Wave 1: 24 users → ceil(24/8) = 3 commits; wave 2: 3 groups → 1 commit.
+    expect(fx.commits()).toBeLessThanOrEqual(4);
+    expect(Object.keys(committed(fx.emu, builtins).users)).toHaveLength(24);
+    expect(committed(fx.emu, builtins).groups).toEqual({ g1: ["u00", "u01"], g2: ["u02"], g3: ["u03", "u04", "u05"] });
+  });
+
+  it("detects out-of-band edits on refresh and converges on the next up", async () => {
+    const desired = [fx.user("carol", "pw-carol-1"), fx.user("dave", "pw-dave-1"), fx.user("frank", "pw-frank-1"), fx.group("team", ["carol"])];
+    const up1 = await fx.deployment().up(desired);
+    expect(up1.failures).toEqual([]);
+    const baseline = await fx.deployment().refresh(); // records password_created
+    expect(baseline.steps.filter((s) => s.op !== "same" && s.op !== "refresh")).toEqual([]);
+    const [carolKey, daveKey, frankKey, teamKey] = ["carol", "dave", "frank", "team"].map((n) => up1.outputs[n].key as string);
+
+    // Another administrator, out of band: adds dave to team, resets carol's password, deletes frank.
+    fx.emu.controls.advanceClock(5000);
+    const admin = await outOfBand(fx);
+    await admin.tx(async () => {
+      await admin.put(`/api/configuration/aaa/local_database/groups/${teamKey}`, { name: "team", members: [carolKey, daveKey] });
+      const pw = JSON.parse(await admin.post("/api/configuration/passwords", { plain: "reset-by-helpdesk" })).key;
+      await admin.put(`/api/configuration/aaa/local_database/users/${carolKey}`, { name: "carol", password: pw });
+      await admin.del(`/api/configuration/aaa/local_database/users/${frankKey}`);
+    });
+
+    const refreshed = await fx.deployment().refresh();
+    expect(refreshed.failures).toEqual([]);
+    const byName = Object.fromEntries(refreshed.steps.map((s) => [s.name, s]));
+    expect(byName.frank.op).toBe("gone");
+    expect(byName.team).toMatchObject({ op: "refresh", keys: ["memberKeys", "membersInSync"] });
+    expect(byName.carol).toMatchObject({ op: "refresh", keys: ["passwordCreated", "passwordInSync"] });
+    expect(byName.dave.op).toBe("same");
+
+    const carolPwBefore = fx.emu.snapshot().users.find((u) => u.name === "carol")!.passwordKey;
+    const next = await fx.deployment().up(desired);
+    expect(next.failures).toEqual([]);
+    expect(next.steps.filter((s) => s.op !== "same").map((s) => `${s.op}:${s.name}`).sort()).toEqual(["create:frank", "update:carol", "update:team"]);
+    expect(committed(fx.emu, builtins)).toEqual({ users: { carol: carolKey, dave: daveKey, frank: expect.any(String) }, groups: { team: ["carol"] } });
+    expect(fx.emu.snapshot().users.find((u) => u.name === "carol")!.passwordKey).not.toBe(carolPwBefore);
+    // And the converged stack is clean on the next preview.
+    const again = await fx.deployment().up(desired, { preview: true });
+    expect(again.steps.filter((s) => s.op !== "same")).toEqual([]);
+  });
+
+  it("keeps the plain passwords out of state, logs and errors", async () => {
+    const r = await fx.deployment().up([fx.user("erin", "Pl41n-Erin-Secret!"), fx.user("admin2", "x", { name: "" })]);
+    expect(isSecret(r.outputs.erin.password)).toBe(true);
+    const state = fs.readFileSync(fx.stateFile, "utf8");
+    for (const s of ["Pl41n-Erin-Secret!", ADMIN_PASSWORD]) {
+      expect(state).not.toContain(s);
+      expect(JSON.stringify(r.failures)).not.toContain(s);
+      expect(JSON.stringify(fx.emu.log.entries)).not.toContain(s);
+    }
+  });
+});
+
+/** A second REST client acting as another administrator, with plain undici. */
+async function outOfBand(fx: SpsFixture) {
+  const { request } = await import("undici");
+  const auth = await request(`${fx.emu.url}/api/authentication`, { headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString("base64")}` } });
+  await auth.body.text();
+  const cookie = String(auth.headers["set-cookie"]).split(";")[0];
+  const call = async (method: "POST" | "PUT" | "DELETE", path: string, body?: unknown) => {
+    const r = await request(`${fx.emu.url}${path}`, { method, headers: { cookie, "content-type": "application/json" }, body: JSON.stringify(body ?? {}) });
+    const text = await r.body.text();
+    if (r.statusCode >= 300) throw new Error(`${method} ${path}: ${r.statusCode} ${text}`);
+    return text;
+  };
+  return {
+    post: (p: string, b: unknown) => call("POST", p, b),
+    put: (p: string, b: unknown) => call("PUT", p, b),
+    del: (p: string) => call("DELETE", p),
+    async tx(fn: () => Promise<void>) {
+      await call("POST", "/api/transaction", {});
+      try {
+        await fn();
+        await call("PUT", "/api/transaction", { status: "commit" });
+      } catch (e) {
+        await call("DELETE", "/api/transaction").catch(() => undefined);
+        throw e;
+      }
+    },
+  };
+}
