@@ -91,6 +91,37 @@ export function changedKeys(a: Props, b: Props): string[] {
   return [...keys].filter((k) => !sameJson(unwrapSecrets(a[k]), unwrapSecrets(b[k]))).sort();
 }
 
+/** An `up` in progress: see {@link Deployment.begin}. */
+export interface UpSession {
+  register(d: DesiredResource): Promise<Props>;
+  finish(): Promise<OperationResult>;
+}
+
+/** Names a resource depends on: its output references and `dependsOn`. */
+function depsOf(d: DesiredResource): string[] {
+  const refs: string[] = [];
+  const walk = (v: unknown) => {
+    if (isRef(v)) refs.push(v.__ref.name);
+    else if (isSecret(v)) walk(v.value);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object") Object.values(v).forEach(walk);
+  };
+  walk(d.inputs);
+  return [...new Set([...refs, ...(d.dependsOn ?? [])])];
+}
+
+/** Replaces output references with the dependency's output (the unknown sentinel when not known: preview). */
+function resolveRefs(v: unknown, outs: Map<string, Props | undefined>): unknown {
+  if (isRef(v)) {
+    const val = outs.get((v as OutputRef).__ref.name)?.[(v as OutputRef).__ref.key];
+    return val === undefined ? UNKNOWN : val;
+  }
+  if (isSecret(v)) return secret(resolveRefs(v.value, outs));
+  if (Array.isArray(v)) return v.map((x) => resolveRefs(x, outs));
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveRefs(x, outs)]));
+  return v;
+}
+
 /**
  * A stand-in for the Pulumi engine's deployment logic, driving the real dynamic-provider host over gRPC.
  * It follows the engine's rules recorded in pulumi-dynamic-provider.md §1.3-1.5 (see README.md here).
@@ -162,84 +193,101 @@ export class Deployment {
 
   /** `pulumi up` (or `pulumi preview` with `{preview: true}`) of the desired resources. */
   async up(desired: DesiredResource[], o: { preview?: boolean } = {}): Promise<OperationResult> {
+    if (new Set(desired.map((d) => d.name)).size !== desired.length) throw new Error("duplicate resource names in the desired set");
+    const session = await this.begin(o);
+    await Promise.all(desired.map((d) => session.register(d).catch(() => undefined)));
+    return session.finish();
+  }
+
+  /**
+   * Starts an `up` whose resources arrive one by one, as a running program registers them (see
+   * program.ts). `register` resolves with the resource's outputs (secrets as wrappers) once its step is
+   * done, or rejects when it failed or was skipped; `finish` deletes what was not registered and stops
+   * the host.
+   */
+  async begin(o: { preview?: boolean } = {}): Promise<UpSession> {
     const preview = !!o.preview;
     const result: OperationResult = { kind: preview ? "preview" : "up", steps: [], failures: [], outputs: {}, ok: true };
-    const names = new Set(desired.map((d) => d.name));
-    if (names.size !== desired.length) throw new Error("duplicate resource names in the desired set");
     const pendingDeletes: StateResource[] = [];
-
-    await this.withHost(async (host) => {
-      const sem = new Semaphore(this.parallelism);
-      const done = new Map<string, Promise<Props | undefined>>();
-      let stopped = false;
-      const byName = new Map(desired.map((d) => [d.name, d]));
-
-      const depsOf = (d: DesiredResource): string[] => {
-        const refs: string[] = [];
-        const walk = (v: unknown) => {
-          if (isRef(v)) refs.push(v.__ref.name);
-          else if (isSecret(v)) walk(v.value);
-          else if (Array.isArray(v)) v.forEach(walk);
-          else if (v && typeof v === "object") Object.values(v).forEach(walk);
-        };
-        walk(d.inputs);
-        const all = [...new Set([...refs, ...(d.dependsOn ?? [])])];
-        for (const n of all) if (!byName.has(n)) throw new Error(`${d.name} depends on unknown resource ${n}`);
-        return all;
-      };
-
-      const resolve = (v: unknown, outs: Map<string, Props | undefined>): unknown => {
-        if (isRef(v)) {
-          const o = outs.get((v as OutputRef).__ref.name);
-          const val = o?.[(v as OutputRef).__ref.key];
-          return val === undefined ? UNKNOWN : val;
-        }
-        if (isSecret(v)) return secret(resolve(v.value, outs));
-        if (Array.isArray(v)) return v.map((x) => resolve(x, outs));
-        if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x, outs)]));
-        return v;
-      };
-
-      const run = async (d: DesiredResource): Promise<Props | undefined> => {
-        const deps = depsOf(d);
-        const depOuts = new Map<string, Props | undefined>();
-        for (const n of deps) depOuts.set(n, await done.get(n)!);
-        if ([...depOuts.values()].some((x) => x === undefined)) return undefined; // a dependency failed: skipped
-        await sem.acquire();
-        try {
-          if (stopped) return undefined; // the engine starts no new steps after a failure
-          return await this.step(host, d, resolve(d.inputs, depOuts) as Props, deps, preview, result, pendingDeletes);
-        } catch (e) {
-          stopped = true;
-          result.ok = false;
-          result.failures.push({ name: d.name, type: d.type, message: e instanceof HostCallError ? e.details : String((e as Error).message) });
-          if (e instanceof HostCallError && e.initFailed && !preview) {
-            const urn = this.urn(d.type, d.name);
-            this.resources.set(d.name, {
-              urn, name: d.name, type: d.type, id: e.initFailed.id, inputs: { ...d.inputs, [PROVIDER_KEY]: d.provider },
-              outputs: e.initFailed.properties, dependencies: deps, additionalSecretOutputs: d.additionalSecretOutputs ?? [], initErrors: e.initFailed.reasons,
-            });
-          }
-          return undefined;
-        } finally {
-          sem.release();
-        }
-      };
-      // Topological by construction: each run awaits its dependencies' promises.
-      for (const d of desired) done.set(d.name, Promise.resolve().then(() => run(d)));
-      await Promise.all(done.values());
-
-      if (!preview && result.ok) {
-        const removed = [...this.resources.values()].filter((r) => !names.has(r.name));
-        await this.deleteAll(host, removed, result);
-        for (const r of pendingDeletes) await this.deleteOne(host, r, result, "replace");
-      } else if (preview) {
-        for (const r of this.resources.values()) if (!names.has(r.name)) result.steps.push({ op: "delete", name: r.name, type: r.type });
+    const host = await startHost({ cwd: this.opts.hostCwd, project: this.project, env: this.opts.env });
+    this.lastHost = host;
+    try {
+      await host.configure(this.opts.config ?? {});
+    } catch (e) {
+      await host.stop();
+      throw e;
+    }
+    const sem = new Semaphore(this.parallelism);
+    /** Per name: settles with outputs, or undefined when the step failed or was skipped. */
+    const done = new Map<string, { promise: Promise<Props | undefined>; settle(v: Props | undefined): void }>();
+    const registered = new Set<string>();
+    let stopped = false;
+    const slot = (name: string) => {
+      let e = done.get(name);
+      if (!e) {
+        let settle!: (v: Props | undefined) => void;
+        const promise = new Promise<Props | undefined>((r) => (settle = r));
+        e = { promise, settle };
+        done.set(name, e);
       }
-    });
-    if (!preview) this.save();
-    for (const r of this.resources.values()) result.outputs[r.name] = r.outputs;
-    return result;
+      return e;
+    };
+
+    const run = async (d: DesiredResource): Promise<Props | undefined> => {
+      const deps = depsOf(d);
+      const depOuts = new Map<string, Props | undefined>();
+      for (const n of deps) depOuts.set(n, await slot(n).promise);
+      if ([...depOuts.values()].some((x) => x === undefined)) return undefined; // a dependency failed: skipped
+      await sem.acquire();
+      try {
+        if (stopped) return undefined; // the engine starts no new steps after a failure
+        return await this.step(host, d, resolveRefs(d.inputs, depOuts) as Props, deps, preview, result, pendingDeletes);
+      } catch (e) {
+        stopped = true;
+        result.ok = false;
+        result.failures.push({ name: d.name, type: d.type, message: e instanceof HostCallError ? e.details : String((e as Error).message) });
+        if (e instanceof HostCallError && e.initFailed && !preview) {
+          const urn = this.urn(d.type, d.name);
+          this.resources.set(d.name, {
+            urn, name: d.name, type: d.type, id: e.initFailed.id, inputs: { ...d.inputs, [PROVIDER_KEY]: d.provider },
+            outputs: e.initFailed.properties, dependencies: deps, additionalSecretOutputs: d.additionalSecretOutputs ?? [], initErrors: e.initFailed.reasons,
+          });
+        }
+        return undefined;
+      } finally {
+        sem.release();
+      }
+    };
+
+    return {
+      register: async (d) => {
+        if (registered.has(d.name)) throw new Error(`resource ${d.name} registered twice`);
+        registered.add(d.name);
+        const outs = await run(d).catch(() => undefined);
+        slot(d.name).settle(outs);
+        if (outs === undefined) throw new Error(`${d.name}: ${result.failures.find((f) => f.name === d.name)?.message ?? "skipped after an earlier failure"}`);
+        return outs;
+      },
+      finish: async () => {
+        try {
+          // A dependency that was never registered leaves its dependents waiting: fail them now.
+          for (const [name, e] of done) if (!registered.has(name)) e.settle(undefined);
+          await Promise.all([...done.values()].map((e) => e.promise));
+          if (!preview && result.ok) {
+            const removed = [...this.resources.values()].filter((r) => !registered.has(r.name));
+            await this.deleteAll(host, removed, result);
+            for (const r of pendingDeletes) await this.deleteOne(host, r, result, "replace").catch(() => undefined);
+          } else if (preview) {
+            for (const r of this.resources.values()) if (!registered.has(r.name)) result.steps.push({ op: "delete", name: r.name, type: r.type });
+          }
+        } finally {
+          await host.stop();
+        }
+        if (!preview) this.save();
+        for (const r of this.resources.values()) result.outputs[r.name] = r.outputs;
+        return result;
+      },
+    };
   }
 
   private async step(
