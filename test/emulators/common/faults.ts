@@ -9,7 +9,9 @@ export type FaultAction =
   /** Run the handler (its effects are applied), then destroy the socket instead of answering. */
   | { kind: "drop-after" }
   /** Wait this long before handling (for client timeouts). */
-  | { kind: "delay"; ms: number };
+  | { kind: "delay"; ms: number }
+  /** Run `fn` (e.g. an emulator control such as expiring sessions), then handle the request normally. */
+  | { kind: "call"; fn: () => void };
 
 interface PlannedFault {
   match: string | RegExp;

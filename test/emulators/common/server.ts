@@ -125,6 +125,7 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
 
     const fault = faults.take(er.method, er.path);
     if (fault?.kind === "delay") await sleep(fault.ms);
+    if (fault?.kind === "call") fault.fn();
     if (fault?.kind === "drop-before") {
       entry.status = -1;
       req.socket.destroy();

@@ -1,0 +1,183 @@
+import { BUILTIN_GROUPS } from "../emulators/sps";
+import { committed, spsFixture, type SpsFixture } from "./fixture";
+
+const builtins = [...BUILTIN_GROUPS];
+const commitAttempts = (fx: SpsFixture) => fx.emu.log.entries.filter((e) => e.method === "PUT" && e.path === "/api/transaction").length;
+
+describe("SPS transaction coordinator under contention and faults (through the harness)", () => {
+  let fx: SpsFixture;
+  afterEach(() => fx.close());
+
+  it("waits for a web-UI administrator's lock, then applies", async () => {
+    fx = await spsFixture();
+    fx.emu.controls.lockAsWebAdmin("helpdesk-admin");
+    // Release once our provider has been refused at least twice (the web admin finishes their edit).
+    const refused = () => fx.emu.log.entries.filter((e) => e.method === "POST" && e.path === "/api/transaction" && e.status === 409).length;
+    const poll = setInterval(() => refused() >= 2 && (fx.emu.controls.releaseWebAdminLock(), clearInterval(poll)), 20);
+    const r = await fx.deployment().up([fx.user("lockwait", "pw-lockwait")]);
+    expect(r.failures).toEqual([]);
+    clearInterval(poll);
+    expect(refused()).toBeGreaterThanOrEqual(2);
+    expect(Object.keys(committed(fx.emu, builtins).users)).toEqual(["lockwait"]);
+  });
+
+  it("gives up after lockWaitTimeout with a message saying who holds the lock and how long it waited", async () => {
+    fx = await spsFixture();
+    fx.emu.controls.lockAsWebAdmin("helpdesk-admin");
+    const r = await fx.deployment({ config: { "sps:lockWaitTimeout": "1" } }).up([fx.user("locked", "pw-locked")]);
+    expect(r.failures).toHaveLength(1);
+    expect(r.failures[0].message).toMatch(/^SPS local user "locked": another administrator holds the SPS configuration lock .*waited 1 s \(lockWaitTimeout 1 s\).*Nothing was changed\.$/);
+    expect(fx.emu.snapshot().transaction).toMatchObject({ open: true, via: "web-ui" }); // never forced
+    expect(committed(fx.emu, builtins).users).toEqual({});
+  });
+
+  it("fails only the resource whose commit is refused when SPS names it", async () => {
+    fx = await spsFixture();
+    fx.emu.controls.seedUser("mallory", "seeded-pw-1"); // exists outside Pulumi: a create without adopt collides
+    const users = ["a1", "a2", "a3", "mallory", "a5", "a6"].map((n) => fx.user(n, `pw-${n}-x`));
+    const r = await fx.deployment().up(users);
+    expect(r.failures.map((f) => f.name)).toEqual(["mallory"]);
+    expect(r.failures[0].message).toMatch(/SPS local user "mallory": sps PUT \/api\/transaction: 400 SemanticError/);
+    expect(Object.keys(committed(fx.emu, builtins).users).sort()).toEqual(["a1", "a2", "a3", "a5", "a6", "mallory"]);
+    // one failed commit, then the rest committed at once
+    expect(commitAttempts(fx)).toBe(2);
+  });
+
+  it("bisects within 2*ceil(log2 B)+2 extra commits when the error does not name the culprit", async () => {
+    fx = await spsFixture({ commitErrorDetails: "none" });
+    fx.emu.controls.seedUser("mallory", "seeded-pw-1");
+    const names = ["b1", "b2", "b3", "b4", "mallory", "b6", "b7", "b8"];
+    const r = await fx.deployment().up(names.map((n) => fx.user(n, `pw-${n}-x`)));
+    expect(r.failures.map((f) => f.name)).toEqual(["mallory"]);
+    expect(Object.keys(committed(fx.emu, builtins).users).sort()).toEqual(names.sort());
+    const extra = commitAttempts(fx) - 1;
+    expect(extra).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(8)) + 2);
+    // every password object was fresh: none referenced twice
+    const refs = fx.emu.snapshot().users.map((u) => u.passwordKey);
+    expect(new Set(refs).size).toBe(refs.length);
+  });
+
+  it("fails the whole batch without bisecting on a 5xx commit failure, leaving nothing half-applied", async () => {
+    fx = await spsFixture();
+    fx.emu.controls.failNextCommit({ status: 500 });
+    const r = await fx.deployment().up(["c1", "c2", "c3"].map((n) => fx.user(n, `pw-${n}-x`)));
+    expect(r.failures.map((f) => f.name).sort()).toEqual(["c1", "c2", "c3"]);
+    expect(r.failures[0].message).toContain("500 CommitFailed");
+    expect(commitAttempts(fx)).toBe(1);
+    expect(committed(fx.emu, builtins).users).toEqual({});
+    expect(fx.emu.snapshot().transaction.open).toBe(false); // rolled back
+    expect(fx.deployment().state.size).toBe(0);
+    // The next up converges.
+    const again = await fx.deployment().up(["c1", "c2", "c3"].map((n) => fx.user(n, `pw-${n}-x`)));
+    expect(again.failures).toEqual([]);
+    expect(Object.keys(committed(fx.emu, builtins).users).sort()).toEqual(["c1", "c2", "c3"]);
+  });
+
+  it("recovers when the session expires in the middle of staging: logs in again and restages with fresh password objects", async () => {
+    fx = await spsFixture();
+    fx.emu.faults.plan("POST /api/configuration/aaa/local_database/users", { kind: "call", fn: () => fx.emu.controls.expireAllSessions() }, { after: 1 });
+    const r = await fx.deployment().up(["d1", "d2", "d3"].map((n) => fx.user(n, `pw-${n}-x`)));
+    expect(r.failures).toEqual([]);
+    expect(Object.keys(committed(fx.emu, builtins).users).sort()).toEqual(["d1", "d2", "d3"]);
+    expect(fx.emu.log.entries.filter((e) => e.path === "/api/authentication").length).toBe(2);
+    const refs = fx.emu.snapshot().users.map((u) => u.passwordKey);
+    expect(new Set(refs).size).toBe(refs.length);
+  });
+
+  it("checks SPS instead of resending when the connection drops after a commit was applied", async () => {
+    fx = await spsFixture();
+    fx.emu.controls.dropAfterNextCommit();
+    const desired = [fx.user("e1", "pw-e1-x"), fx.user("e2", "pw-e2-x")];
+    const r = await fx.deployment().up(desired);
+    expect(r.failures).toEqual([]);
+    const state = fx.deployment().state;
+    const snap = committed(fx.emu, builtins).users;
+    expect(snap).toEqual({ e1: state.get("e1")!.id, e2: state.get("e2")!.id }); // no duplicate, no orphan
+    expect(commitAttempts(fx)).toBe(1);
+    const again = await fx.deployment().up(desired, { preview: true });
+    expect(again.steps.every((s) => s.op === "same")).toBe(true);
+  });
+
+  it("refuses local users while SPS authenticates with LDAP, before staging anything", async () => {
+    fx = await spsFixture();
+    fx.emu.controls.setAuthBackend("ldap");
+    const r = await fx.deployment().up([fx.user("ldapuser", "pw-ldap-x")]);
+    expect(r.failures[0].message).toMatch(/authenticates users with LDAP, so local users cannot be managed/);
+    expect(fx.emu.log.entries.some((e) => e.method !== "GET")).toBe(false);
+  });
+});
+
+describe("SpsLocalUser and SpsLocalUserGroup inputs, adoption and connections", () => {
+  let fx: SpsFixture;
+  beforeEach(async () => {
+    fx = await spsFixture();
+  });
+  afterEach(() => fx.close());
+
+  it.each([
+    [{ name: "admin" }, /name: must not be "admin"/],
+    [{ name: "" }, /name: must not be empty/],
+    [{ name: " bob" }, /name: must not start or end with white space/],
+    [{ nmae: "typo" }, /Unrecognized key.*nmae/],
+  ])("rejects bad user inputs %j in check, before any request", async (extra, msg) => {
+    const r = await fx.deployment().up([fx.user("bad", "pw-x", extra)]);
+    expect(r.failures[0].message).toMatch(msg);
+    expect(fx.emu.log.entries).toEqual([]);
+  });
+
+  it("rejects a group listing a member twice", async () => {
+    const r = await fx.deployment().up([fx.group("g", [], { members: ["k1", "k1"] })]);
+    expect(r.failures[0].message).toMatch(/members: lists user key "k1" twice; list each member once/);
+    expect(fx.emu.log.entries).toEqual([]);
+  });
+
+  it("adopts an existing user (same key, new password) and an existing built-in group, restoring its members on destroy", async () => {
+    const legacyKey = fx.emu.controls.seedUser("legacy", "old-pw-1");
+    const other = fx.emu.controls.seedUser("other", "old-pw-2");
+    const searchKey = fx.emu.snapshot().groups.find((g) => g.name === "search")!.key;
+    fx.emu.controls.seedGroup("search", [other]);
+    const pwBefore = fx.emu.snapshot().users.find((u) => u.name === "legacy")!.passwordKey;
+
+    const r = await fx.deployment().up([
+      fx.user("legacy", "new-pw-1", { adopt: true }),
+      fx.group("search", ["legacy"], { adoptExisting: true }),
+    ]);
+    expect(r.failures).toEqual([]);
+    expect(r.outputs.legacy.key).toBe(legacyKey);
+    expect(r.outputs.legacy.adopted).toBe(true);
+    expect(fx.emu.snapshot().users.find((u) => u.key === legacyKey)!.passwordKey).not.toBe(pwBefore);
+    expect(r.outputs.search.key).toBe(searchKey);
+    expect(fx.emu.snapshot().groups.find((g) => g.key === searchKey)!.members).toEqual([legacyKey]);
+
+    const d = await fx.deployment().destroy();
+    expect(d.failures).toEqual([]);
+    const snap = fx.emu.snapshot();
+    expect(snap.groups.find((g) => g.key === searchKey)!.members).toEqual([other]); // restored, group kept
+    expect(snap.users.some((u) => u.key === legacyKey)).toBe(false); // adopted users are managed: deleted
+  });
+
+  it("resolves memberNames to keys and reads a user by key without managing it", async () => {
+    const seeded = fx.emu.controls.seedUser("external", "ext-pw-1");
+    const r = await fx.deployment().up([fx.user("inside", "pw-in-1"), fx.group("mixed", ["inside"], { memberNames: ["external"] })]);
+    expect(r.failures).toEqual([]);
+    expect(committed(fx.emu, builtins).groups.mixed).toEqual(["external", "inside"]);
+    expect(r.outputs.mixed.memberKeys).toContain(seeded);
+  });
+
+  it("treats a change of appliance URL as a replacement and a change of credentials alone as no change", async () => {
+    const first = await fx.deployment().up([fx.user("conn", "pw-conn-1")]);
+    expect(first.failures).toEqual([]);
+    const sameUrlOtherCreds = await fx.deployment().up([fx.user("conn", "pw-conn-1", { connection: { username: "admin", password: "adm1n-Secret-9137" } })], { preview: true });
+    expect(sameUrlOtherCreds.steps.map((s) => s.op)).toEqual(["same"]);
+    const other = await spsFixture();
+    try {
+      const moved = await fx.deployment().up([fx.user("conn", "pw-conn-1", { connection: { url: other.emu.url, username: "admin", password: "adm1n-Secret-9137" } })]);
+      expect(moved.failures).toEqual([]);
+      expect(moved.steps.map((s) => s.op)).toEqual(["replace"]);
+      expect(Object.keys(committed(other.emu, builtins).users)).toEqual(["conn"]);
+      expect(committed(fx.emu, builtins).users).toEqual({});
+    } finally {
+      await other.close();
+    }
+  });
+});
