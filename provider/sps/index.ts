@@ -8,3 +8,5 @@ export { resolveSpsConnection, spsDefaultsFrom, DEFAULT_TUNING } from "./connect
 export type { SpsConnection, SpsTuning } from "./connection";
 export { SpsLockHeldError, SpsSessionLostError, SpsRefusedError } from "./errors";
 export { allCoordinators, resetCoordinators } from "./registry";
+export { closeSpsActiveSession, listSpsActiveSessions, spsConnectionFromEnv } from "./active-sessions";
+export type { SpsActiveSession, SpsCloseOutcome, SpsCloseResult, ListSpsActiveSessionsOptions } from "./active-sessions";
