@@ -6,3 +6,5 @@ export * as cyberark from "./cyberark";
 export * as senhasegura from "./senhasegura";
 export { SpsLocalUser, SpsLocalUserGroup } from "./sps";
 export type { SpsLocalUserArgs, SpsLocalUserGroupArgs, SpsConnectionArgs } from "./sps";
+export { PsmSuspendPermission } from "./cyberark";
+export type { PsmSuspendPermissionArgs, CyberArkConnectionArgs } from "./cyberark";

@@ -1,0 +1,108 @@
+/**
+ * Connection handling of the CyberArk dynamic resources: stack config `cyberark:*`, falling back to the
+ * `CYBERARK_*` variables the client already reads, overridden field by field by a resource's
+ * `connection` input. Nothing here runs at module load (STYLE.md §2).
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { pulumiDebugLog } from "../http";
+import { validateCyberArkConnection, type CyberArkAuthMethod, type CyberArkConnection } from "./config";
+import { withCyberArkSession, type CyberArkClient } from "./client";
+
+/** The per-resource `connection` input: every field optional; each overrides config and environment. */
+export function cyberArkConnectionInputSchema() {
+  return z
+    .object({
+      url: z.string().regex(/^https?:\/\//i, "must be an http(s) URL such as https://pvwa.example.com").optional(),
+      username: z.string().min(1, "must not be empty").optional(),
+      password: z.string().min(1, "must not be empty").optional(),
+      authMethod: z.enum(["CyberArk", "LDAP", "RADIUS"], { error: 'must be "CyberArk", "LDAP" or "RADIUS"' }).optional(),
+      caCertificates: z.string().min(1, "must be PEM text or a file path").optional(),
+      insecureSkipVerify: z.boolean().optional(),
+    })
+    .strict();
+}
+/** See {@link cyberArkConnectionInputSchema}. */
+export type CyberArkConnectionInput = Partial<CyberArkConnection>;
+
+/** What `configure` leaves for the CRUD methods: connection defaults, or the error to rethrow. */
+export interface CyberArkProviderContext {
+  defaults?: Partial<CyberArkConnection>;
+  error?: string;
+}
+
+const AUTH: Record<string, CyberArkAuthMethod> = { cyberark: "CyberArk", ldap: "LDAP", radius: "RADIUS" };
+
+function bool(v: string | undefined, field: string): boolean | undefined {
+  if (v === undefined || v.trim() === "") return undefined;
+  if (/^(true|1|yes)$/i.test(v.trim())) return true;
+  if (/^(false|0|no)$/i.test(v.trim())) return false;
+  throw new Error(`${field} must be true or false, got "${v}"`);
+}
+
+/**
+ * Reads `cyberark:url|username|password|authMethod|caCertificates|insecureSkipVerify`, each falling back
+ * to CYBERARK_URL, CYBERARK_USERNAME, CYBERARK_PASSWORD, CYBERARK_AUTH_METHOD, CYBERARK_CA_CERTIFICATES,
+ * CYBERARK_INSECURE_SKIP_VERIFY. Partial results are fine here: completeness is checked per resource.
+ * Throws naming the bad key; values are never echoed except for the non-secret enums.
+ */
+export function cyberArkDefaultsFrom(config: pulumi.dynamic.Config | undefined, env: NodeJS.ProcessEnv): Partial<CyberArkConnection> {
+  const get = (k: string, envName: string) => {
+    const v = config?.get(`cyberark:${k}`) ?? env[envName];
+    return v === undefined || v.trim() === "" ? undefined : v;
+  };
+  const am = get("authMethod", "CYBERARK_AUTH_METHOD");
+  const authMethod = am === undefined ? undefined : AUTH[am.trim().toLowerCase()];
+  if (am !== undefined && !authMethod) throw new Error(`cyberark:authMethod / CYBERARK_AUTH_METHOD must be CyberArk, LDAP or RADIUS, got "${am}"`);
+  const out: Partial<CyberArkConnection> = {
+    url: get("url", "CYBERARK_URL")?.trim(),
+    username: get("username", "CYBERARK_USERNAME"),
+    password: get("password", "CYBERARK_PASSWORD"),
+    authMethod,
+    caCertificates: get("caCertificates", "CYBERARK_CA_CERTIFICATES"),
+    insecureSkipVerify: bool(get("insecureSkipVerify", "CYBERARK_INSECURE_SKIP_VERIFY"), "cyberark:insecureSkipVerify / CYBERARK_INSECURE_SKIP_VERIFY"),
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as Partial<CyberArkConnection>;
+}
+
+/** `configure` of the CyberArk implementation modules: synchronous (the host races concurrent first calls). */
+export function configureCyberArk(req: pulumi.dynamic.ConfigureRequest | undefined): CyberArkProviderContext {
+  try {
+    return { defaults: cyberArkDefaultsFrom(req?.config, process.env) };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+const WHERE: Record<string, string> = {
+  url: "connection.url, stack config cyberark:url or CYBERARK_URL",
+  username: "connection.username, cyberark:username or CYBERARK_USERNAME",
+  password: "connection.password, the secret cyberark:password (pulumi config set --secret) or CYBERARK_PASSWORD",
+};
+
+/** Merges a resource's `connection` over the defaults and validates it. Errors name where to set the field, never its value. */
+export function resolveCyberArkConnection(input: CyberArkConnectionInput | undefined | null, ctx: CyberArkProviderContext | undefined): CyberArkConnection {
+  if (ctx?.error) throw new Error(`invalid CyberArk provider configuration: ${ctx.error}`);
+  const defaults = ctx?.defaults ?? cyberArkDefaultsFrom(undefined, process.env);
+  const merged: Record<string, unknown> = { ...defaults };
+  for (const [k, v] of Object.entries(input ?? {})) if (v !== undefined && v !== null) merged[k] = v;
+  for (const k of ["url", "username", "password"]) {
+    if (merged[k] === undefined) throw new Error(`CyberArk connection ${k} is not set: give ${WHERE[k]}`);
+  }
+  return validateCyberArkConnection(merged);
+}
+
+/** The PVWA a resource lives on, normalised (another PVWA means another Vault group: replace). */
+export function effectiveCyberArkUrl(input: CyberArkConnectionInput | undefined | null, ctx: CyberArkProviderContext | undefined): string | undefined {
+  const url = input?.url ?? ctx?.defaults?.url ?? process.env.CYBERARK_URL;
+  return url?.trim().replace(/\/+$/, "").replace(/\/passwordvault$/i, "").toLowerCase();
+}
+
+/**
+ * One logon per provider operation, logoff in `finally` (via withCyberArkSession). Choice: no
+ * cross-operation token cache: a resource operation makes a handful of calls, and a cached token
+ * would outlive the idle timeout between operations anyway ([UNK] cyberark-pvwa.md §2.4).
+ */
+export function withPvwa<T>(conn: CyberArkConnection, fn: (client: CyberArkClient) => Promise<T>): Promise<T> {
+  return withCyberArkSession(conn, fn, { log: pulumiDebugLog() });
+}

@@ -1,0 +1,142 @@
+/**
+ * Inputs and outputs of `PsmSuspendPermission`, and the manual PVWA Options steps it cannot perform
+ * ([DOC] cyberark-pvwa.md §5, §6: no REST API reads or writes Live Sessions Monitoring Settings).
+ * Schemas are built by functions: nothing at module level (STYLE.md §2).
+ */
+import { z } from "zod";
+import { cyberArkConnectionInputSchema, type CyberArkConnectionInput } from "./provider-context";
+import { urlValueProblem } from "./url";
+
+/** The PVWA Options node holding the live-session settings ([DOC] D-SUS "Configuration" steps; §5). */
+export const LIVE_SESSIONS_OPTIONS_PATH =
+  "Administration > Options > Privileged Session Management > General Settings > Server Settings > Live Sessions Monitoring Settings";
+
+/** The Options list a group must be in for each right ([DOC] D-SUS, D-TERM, D-CFG; §5). */
+export const RIGHT_LIST = {
+  suspend: "Suspending Live Sessions Users and Groups",
+  terminate: "Terminating Live Sessions Users and Groups",
+} as const;
+
+/** Which live-session right the group grants. */
+export type PsmRight = keyof typeof RIGHT_LIST;
+
+/** The manual Options steps, keyed by the `acknowledgeManualOptions` field that confirms each one. */
+export function manualSteps(right: PsmRight, groupName: string): Array<{ field: string; step: string }> {
+  if (right === "terminate") {
+    return [{ field: "groupListedInTerminatingUsersAndGroups", step: `Vault group "${groupName}" is listed under ${LIVE_SESSIONS_OPTIONS_PATH} > ${RIGHT_LIST.terminate}` }];
+  }
+  return [
+    { field: "allowPsmNotifications", step: `AllowPSMNotifications is set to Yes under ${LIVE_SESSIONS_OPTIONS_PATH}` },
+    { field: "groupListedInSuspendingUsersAndGroups", step: `Vault group "${groupName}" is listed under ${LIVE_SESSIONS_OPTIONS_PATH} > ${RIGHT_LIST.suspend}` },
+  ];
+}
+
+const memberSchema = () =>
+  z
+    .object({
+      name: z
+        .string({ error: "is required: a Vault user name, or a domain user or group name" })
+        .min(1, "must not be empty")
+        .superRefine((n, ctx) => {
+          // Members are removed with DELETE /UserGroups/{id}/Members/{name} ([DOC] D-GRP-DEL), so the name must fit a URL.
+          const p = urlValueProblem(n);
+          if (p) ctx.addIssue({ code: "custom", message: `"${n}" cannot be managed through the PVWA REST API: ${p}` });
+        }),
+      type: z.enum(["vault", "domain"], { error: 'must be "vault" or "domain"' }).optional(),
+      domain: z.string().min(1, "must not be empty").optional(),
+    })
+    .strict()
+    .superRefine((m, ctx) => {
+      if (m.type === "domain" && !m.domain) ctx.addIssue({ code: "custom", path: ["domain"], message: `is required for the domain member "${m.name}": its DNS domain, e.g. "corp.example.com"` });
+      if (m.type !== "domain" && m.domain) ctx.addIssue({ code: "custom", path: ["type"], message: `must be "domain" when a domain is given (member "${m.name}")` });
+    });
+
+/** One declared member: a Vault user (default), or a domain user or group with its DNS domain ([DOC] D-GRP-ADD). */
+export type PsmMember = z.infer<ReturnType<typeof memberSchema>>;
+
+const ackSchema = () =>
+  z
+    .object({
+      allowPsmNotifications: z.boolean().optional(),
+      groupListedInSuspendingUsersAndGroups: z.boolean().optional(),
+      groupListedInTerminatingUsersAndGroups: z.boolean().optional(),
+    })
+    .strict();
+
+const verifySchema = () =>
+  z
+    .object({
+      username: z.string().min(1, "must not be empty: a member of the group who logs on to check the right"),
+      password: z.string().min(1, "must not be empty"),
+      authMethod: z.enum(["CyberArk", "LDAP", "RADIUS"], { error: 'must be "CyberArk", "LDAP" or "RADIUS"' }).optional(),
+      failOnDenied: z.boolean().optional(),
+    })
+    .strict();
+
+/** Inputs of PsmSuspendPermission (strict: unknown fields are check failures). */
+export function psmPermissionInputsSchema() {
+  return z
+    .object({
+      groupName: z
+        .string({ error: "is required: the Vault group that is listed in the Options list" })
+        .min(1, "must not be empty")
+        .refine((n) => n.trim() === n, "must not start or end with white space")
+        .refine((n) => !/[+&%]/.test(n), 'must not contain "+", "&" or "%" (PVWA does not support them in URL values)'),
+      right: z.enum(["suspend", "terminate"], { error: 'must be "suspend" or "terminate"' }).optional(),
+      members: z.array(memberSchema(), { error: "is required: the exact list of members (may be empty)" }).superRefine((ms, ctx) => {
+        const seen = new Set<string>();
+        for (const m of ms) {
+          // PVWA lists members by name only ([DOC] D-GRP-GET), so names must be unique whatever their domain.
+          const k = (m?.name ?? "").toLowerCase();
+          if (seen.has(k)) ctx.addIssue({ code: "custom", message: `lists "${m.name}" twice; PVWA identifies group members by name, so list each name once` });
+          seen.add(k);
+        }
+      }),
+      adoptExisting: z.boolean().optional(),
+      acknowledgeManualOptions: ackSchema().optional(),
+      verify: verifySchema().optional(),
+      connection: cyberArkConnectionInputSchema().optional(),
+      __provider: z.unknown().optional(),
+    })
+    .strict();
+}
+
+/** Validated inputs. */
+export type PsmPermissionInputs = z.infer<ReturnType<typeof psmPermissionInputsSchema>>;
+
+/** Result of the optional verification. */
+export interface PsmVerification {
+  /** verified: the member holds the right on a live session; unverifiable: no session could show it; denied: it does not. */
+  status: "verified" | "unverifiable" | "denied";
+  /** Human-readable reason; never contains secrets. */
+  detail: string;
+  /** The live session the flag was read from, when one was. */
+  sessionId: string | null;
+}
+
+/** Outputs: the inputs plus what PVWA holds. */
+export interface PsmPermissionOutputs {
+  groupName: string;
+  right: PsmRight;
+  members: PsmMember[];
+  adoptExisting: boolean;
+  acknowledgeManualOptions: Record<string, boolean>;
+  verify?: PsmPermissionInputs["verify"];
+  connection?: CyberArkConnectionInput;
+  /** The Vault group id (also the resource id). */
+  groupId: number;
+  /** The PVWA (normalised) the group lives on. */
+  url: string | null;
+  /** True when the group existed and was adopted: delete then removes the declared members and keeps the group. */
+  adopted: boolean;
+  /** Members the group held when it was adopted and which were removed to match `members` (for audit), or null. */
+  removedAtAdoption: string[] | null;
+  /** Member names PVWA lists for the group, as last read (sorted). */
+  actualMembers: string[];
+  /** False when a refresh saw membership changed outside Pulumi; the next up reconciles it. */
+  membersInSync: boolean;
+  /** The manual Options steps this resource relies on (acknowledged, not enforced). */
+  manualOptions: string[];
+  /** The last verification, or null when `verify` is not set. */
+  verification: PsmVerification | null;
+}

@@ -1,0 +1,121 @@
+import * as pulumi from "@pulumi/pulumi";
+import { providerShim } from "../dynamic/shim";
+
+/** The serialized provider (exported for the test harness, which serializes it as dynamic.Resource does). */
+export const psmSuspendPermissionProvider = providerShim("cyberark/psm-suspend-permission-provider");
+
+/** Where and as whom to reach PVWA; every field overrides stack config `cyberark:*` and `CYBERARK_*` variables. */
+export interface CyberArkConnectionArgs {
+  /** `https://pvwa.example.com` (or `…/PasswordVault`). A change of URL replaces the resource (another Vault). */
+  url?: pulumi.Input<string>;
+  /** A Vault user with the Audit users and Add/Update users authorizations. */
+  username?: pulumi.Input<string>;
+  /** Stored as a Pulumi secret. */
+  password?: pulumi.Input<string>;
+  /** Logon endpoint; default "CyberArk". */
+  authMethod?: pulumi.Input<"CyberArk" | "LDAP" | "RADIUS">;
+  /** PEM text or a file path of the CA that signs the PVWA certificate. */
+  caCertificates?: pulumi.Input<string>;
+  /** Skip TLS verification (explicit opt-in; labs only). */
+  insecureSkipVerify?: pulumi.Input<boolean>;
+}
+
+/** A member of the permission group. */
+export interface PsmPermissionMemberArgs {
+  /** Vault user name, or the name of a domain (LDAP) user or group. Unique in the list (PVWA lists members by name). */
+  name: pulumi.Input<string>;
+  /** "vault" (default) or "domain". */
+  type?: pulumi.Input<"vault" | "domain">;
+  /** DNS domain of a domain member, e.g. "corp.example.com"; required for `type: "domain"`. */
+  domain?: pulumi.Input<string>;
+}
+
+/**
+ * Confirmations of the PVWA Options steps that have no REST API. Each must be `true` for the chosen
+ * right, or check fails naming the exact Options path.
+ */
+export interface PsmManualOptionsAcknowledgement {
+  /**
+   * Suspend only: Administration > Options > Privileged Session Management > General Settings > Server
+   * Settings > Live Sessions Monitoring Settings > AllowPSMNotifications is Yes.
+   */
+  allowPsmNotifications?: pulumi.Input<boolean>;
+  /** Suspend: the group is listed under … > Live Sessions Monitoring Settings > Suspending Live Sessions Users and Groups. */
+  groupListedInSuspendingUsersAndGroups?: pulumi.Input<boolean>;
+  /** Terminate: the group is listed under … > Live Sessions Monitoring Settings > Terminating Live Sessions Users and Groups. */
+  groupListedInTerminatingUsersAndGroups?: pulumi.Input<boolean>;
+}
+
+/** Optional read-only check that a member really holds the right (stored as a secret). */
+export interface PsmPermissionVerifyArgs {
+  /** A member of the group who logs on to PVWA to read CanSuspend / CanTerminate on a live session. */
+  username: pulumi.Input<string>;
+  password: pulumi.Input<string>;
+  /** Default "CyberArk". */
+  authMethod?: pulumi.Input<"CyberArk" | "LDAP" | "RADIUS">;
+  /** When the flag is false: fail the operation (default true) or only report `verification.status = "denied"`. */
+  failOnDenied?: pulumi.Input<boolean>;
+}
+
+/** Inputs of {@link PsmSuspendPermission}. */
+export interface PsmSuspendPermissionArgs {
+  /** The Vault group listed in the Options list. A change replaces the resource. */
+  groupName: pulumi.Input<string>;
+  /** The exact membership; members added or removed outside Pulumi are reverted on the next up. */
+  members: pulumi.Input<pulumi.Input<PsmPermissionMemberArgs>[]>;
+  /** "suspend" (default: suspend and resume) or "terminate" (e.g. with the built-in PSMLiveSessionTerminators group). */
+  right?: pulumi.Input<"suspend" | "terminate">;
+  /** Manage an existing group of this name (e.g. PSMLiveSessionTerminators); delete then keeps the group. */
+  adoptExisting?: pulumi.Input<boolean>;
+  /** Required confirmations of the manual Options steps. */
+  acknowledgeManualOptions: pulumi.Input<PsmManualOptionsAcknowledgement>;
+  verify?: pulumi.Input<PsmPermissionVerifyArgs>;
+  /** Overrides the stack's CyberArk connection for this resource (stored as a secret). */
+  connection?: pulumi.Input<CyberArkConnectionArgs>;
+}
+
+/**
+ * Who may suspend and resume (or terminate) CyberArk PSM live sessions: a Vault group whose membership
+ * is reconciled exactly, plus acknowledged manual Options steps. Its id is the Vault group id.
+ * See docs/cyberark-psm-suspend-permission.md.
+ */
+export class PsmSuspendPermission extends pulumi.dynamic.Resource {
+  /** The Vault group id (also the resource id). */
+  declare readonly groupId: pulumi.Output<number>;
+  declare readonly groupName: pulumi.Output<string>;
+  declare readonly right: pulumi.Output<"suspend" | "terminate">;
+  /** True when an existing group was adopted. */
+  declare readonly adopted: pulumi.Output<boolean>;
+  /** Members removed from an adopted group to match `members` (audit record), or null. */
+  declare readonly removedAtAdoption: pulumi.Output<string[] | null>;
+  /** Member names PVWA lists, as last read. */
+  declare readonly actualMembers: pulumi.Output<string[]>;
+  /** False when a refresh saw membership changed outside Pulumi. */
+  declare readonly membersInSync: pulumi.Output<boolean>;
+  /** The manual Options steps this permission relies on. */
+  declare readonly manualOptions: pulumi.Output<string[]>;
+  /** `{status: "verified" | "unverifiable" | "denied", detail, sessionId}`, or null without `verify`. */
+  declare readonly verification: pulumi.Output<{ status: string; detail: string; sessionId: string | null } | null>;
+  declare readonly url: pulumi.Output<string | null>;
+
+  constructor(name: string, args: PsmSuspendPermissionArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      psmSuspendPermissionProvider,
+      name,
+      {
+        groupId: undefined, adopted: undefined, removedAtAdoption: undefined, actualMembers: undefined, membersInSync: undefined,
+        manualOptions: undefined, verification: undefined, url: undefined,
+        groupName: args?.groupName,
+        members: args?.members,
+        right: args?.right,
+        adoptExisting: args?.adoptExisting,
+        acknowledgeManualOptions: args?.acknowledgeManualOptions,
+        verify: args?.verify === undefined ? undefined : pulumi.secret(args.verify),
+        connection: args?.connection === undefined ? undefined : pulumi.secret(args.connection),
+      },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "verify", "connection"] },
+      "pam",
+      "PsmSuspendPermission",
+    );
+  }
+}
