@@ -1,0 +1,36 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { SpsLocalUser, SpsLocalUserGroup } from "pulumi-pam";
+import { loadAccessFile } from "./access";
+
+// The namespace is explicit so that the root Pulumi.yaml (project "pulumi-pam") runs this program unchanged.
+const config = new pulumi.Config("sps-access");
+const access = loadAccessFile(path.resolve(__dirname, config.get("accessFile") ?? "access.yaml"));
+/** Initial passwords by user id: `pulumi config set --secret --path 'sps-access:passwords.alice' ...`. */
+const passwords = config.requireSecretObject<Record<string, string>>("passwords");
+
+const users = new Map<string, SpsLocalUser>();
+for (const u of access.users) {
+  const password = passwords.apply((p) => {
+    const pw = p?.[u.id];
+    if (!pw) throw new Error(`no password for user "${u.id}": set it with pulumi config set --secret --path 'sps-access:passwords.${u.id}' <password>`);
+    return pw;
+  });
+  // The resource is named by the stable id, so a rename of `name` is an in-place update of the same SPS user.
+  users.set(u.id, new SpsLocalUser(u.id, { name: u.name, password }));
+}
+
+const groups = access.groups.map(
+  (g) =>
+    new SpsLocalUserGroup(`group-${g.id}`, {
+      name: g.name,
+      // Member keys come from the user resources, which also orders users before their groups.
+      members: g.members.map((m) => users.get(m)!.key),
+      memberNames: g.externalMembers.length ? g.externalMembers : undefined,
+    }),
+);
+
+/** Username → SPS key of every managed user. */
+export const userKeys = pulumi.all([...users.values()].map((u) => pulumi.all([u.name, u.key]))).apply((xs) => Object.fromEntries(xs));
+/** Group name → member keys as SPS holds them. */
+export const groupMembers = pulumi.all(groups.map((g) => pulumi.all([g.name, g.memberKeys]))).apply((xs) => Object.fromEntries(xs));
