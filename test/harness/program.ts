@@ -123,7 +123,8 @@ export async function runProgram(o: RunProgramOptions): Promise<ProgramRun> {
   } catch (e) {
     programErrors.push(String((e as Error).message ?? e));
   }
-  await pulumi.runtime.waitForRPCs();
+  // `waitForRPCs` is exported by runtime/settings.js but marked @internal (absent from the .d.ts).
+  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   // Let rejections of the last registrations reach the handler before reporting.
   await new Promise((r) => setImmediate(r));
   process.off("unhandledRejection", onRejection);
