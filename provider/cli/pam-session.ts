@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+/**
+ * `pam-session`: list, suspend, resume or terminate live privileged sessions on SPS, CyberArk and
+ * senhasegura from scripts and SIEM playbooks. See `--help` and docs/session-actions.md.
+ */
+import { PamError, Redactor, type DebugLog } from "../http";
+import {
+  connectionSecrets,
+  createSessionTarget,
+  loadTargetConnection,
+  SessionRunError,
+  SUCCESS_OUTCOMES,
+  type SessionAction,
+  type SessionResult,
+  type SessionTarget,
+} from "../sessions";
+import { EXIT, HELP, parseCli, UsageError, type CliRequest } from "./args";
+import { jsonLine, resultsTable, sessionsTable, summary } from "./output";
+
+/** Where the CLI writes and what it reads; injectable for in-process use. */
+export interface CliIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+  readStdin?: () => string;
+}
+
+const RUN_EXIT = { auth: EXIT.auth, connection: EXIT.connection, config: EXIT.usage } as const;
+
+/** Runs the CLI and returns its exit code. Never throws. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const redactor = new Redactor();
+  const out = (s: string) => io.stdout(redactor.text(s));
+  const err = (s: string) => io.stderr(redactor.text(s));
+  let req: CliRequest;
+  try {
+    req = parseCli(argv, io.readStdin);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    err(`pam-session: ${e.message}\nRun "pam-session --help" for usage.\n`);
+    return EXIT.usage;
+  }
+  if (req.command === "help") {
+    out(HELP);
+    return EXIT.ok;
+  }
+  const targetName = req.target!;
+  let target: SessionTarget | undefined;
+  try {
+    const conn = loadTargetConnection(targetName, { env: io.env, configFile: req.configFile });
+    for (const s of connectionSecrets(conn)) redactor.add(s);
+    const log: DebugLog | undefined = req.verbose ? (m) => err(`[pam-session] ${m}\n`) : undefined;
+    if (req.dryRun) return dryRun(req, out, err);
+    target = createSessionTarget(targetName, conn, { log });
+    if (req.command === "list") {
+      const sessions = await target.list();
+      out(req.json ? sessions.map(jsonLine).join("") : sessionsTable(sessions));
+      return EXIT.ok;
+    }
+    return await act(target, req.command, req, out, err);
+  } catch (e) {
+    const text = (m: unknown) => (target ? target.redact(String(m)) : String(m));
+    if (e instanceof SessionRunError || (PamError.isInstance(e) && (e as PamError).code.startsWith("SESSION_RUN_"))) {
+      const run = e as SessionRunError;
+      err(`pam-session: ${text(run.message)}\n`);
+      return RUN_EXIT[run.kind];
+    }
+    if (PamError.isInstance(e)) {
+      // A vendor error outside the per-session results (the list): the request did not succeed.
+      err(`pam-session: ${text(e.message)}\n`);
+      return EXIT.partial;
+    }
+    err(`pam-session: internal error: ${text((e as Error)?.message ?? e)}\n`);
+    return EXIT.internal;
+  } finally {
+    await target?.close();
+  }
+}
+
+function dryRun(req: CliRequest, out: (s: string) => void, err: (s: string) => void): number {
+  if (req.command === "list") {
+    err(`pam-session: dry run: would list active sessions on ${req.target}\n`);
+    return EXIT.ok;
+  }
+  const rows = req.ids.map((sessionId) => ({ target: req.target!, sessionId, action: req.command as SessionAction, dryRun: true, detail: `would ${req.command} session ${sessionId}` }));
+  out(req.json ? rows.map(jsonLine).join("") : rows.map((r) => `dry run: ${r.detail} on ${r.target}\n`).join(""));
+  err(`pam-session: dry run: ${rows.length} session(s), nothing sent\n`);
+  return EXIT.ok;
+}
+
+async function act(target: SessionTarget, action: SessionAction, req: CliRequest, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const total = req.ids.length;
+  let finished = 0;
+  const results: SessionResult[] = await target.run(action, req.ids, {
+    concurrency: req.concurrency,
+    onResult: (r) => {
+      finished++;
+      // JSON lines stream as results arrive (completion order), for playbooks reading stdout live.
+      if (req.json) out(jsonLine(r));
+      if (total > 1) err(`pam-session: [${finished}/${total}] ${r.action} ${r.sessionId}: ${r.outcome}\n`);
+    },
+  });
+  if (!req.json) out(resultsTable(results));
+  if (total > 1) err(`pam-session: ${summary(results)}\n`);
+  return results.every((r) => SUCCESS_OUTCOMES.has(r.outcome)) ? EXIT.ok : EXIT.partial;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), env: process.env }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`pam-session: internal error: ${(e as Error)?.message ?? e}\n`);
+      process.exitCode = EXIT.internal;
+    },
+  );
+}

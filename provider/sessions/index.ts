@@ -1,0 +1,146 @@
+/**
+ * Cross-vendor session actions: one typed API over SPS, CyberArk PVWA/PSM and senhasegura.
+ *
+ * ```ts
+ * const target = createSessionTarget("cyberark", loadTargetConnection("cyberark"));
+ * try {
+ *   const results = await target.suspend(["31_24", "31_25"], { concurrency: 4 });
+ * } finally {
+ *   await target.close(); // logs off
+ * }
+ * ```
+ */
+import type { DebugLog } from "../http";
+import { createAdapter, runErrorOf, type VendorAdapter } from "./adapters";
+import type { TargetConnections } from "./config";
+import { runPool } from "./pool";
+import { CAPABILITIES, SessionRunError, supports, type SessionAction, type SessionResult, type SessionSummary, type SessionTargetName, type TargetCapabilities } from "./types";
+
+export * from "./types";
+export { runPool } from "./pool";
+export { CONNECTION_ENV, connectionSecrets, loadTargetConnection, readSessionConfigFile, sessionConfigFileSchema } from "./config";
+export type { SessionConfigFile, TargetConnections } from "./config";
+
+/** Default number of sessions acted on at once. */
+export const DEFAULT_CONCURRENCY = 4;
+
+/** Options of {@link createSessionTarget}. */
+export interface SessionTargetOptions {
+  /** Debug log hook (lines are redacted by the vendor clients). */
+  log?: DebugLog;
+}
+
+/** Options of a bulk action. */
+export interface BulkActionOptions {
+  /** Sessions acted on at once (default {@link DEFAULT_CONCURRENCY}). */
+  concurrency?: number;
+  /** Called as each session's result arrives (progress, streaming output). */
+  onResult?: (result: SessionResult, index: number) => void;
+}
+
+/** One appliance's sessions. Log in happens once, at the first call; {@link SessionTarget.close} logs off. */
+export interface SessionTarget {
+  readonly name: SessionTargetName;
+  readonly capabilities: TargetCapabilities;
+  /** Active sessions. Throws {@link SessionRunError} for auth/connection failures, vendor errors otherwise. */
+  list(): Promise<SessionSummary[]>;
+  suspend(ids: readonly string[], opts?: BulkActionOptions): Promise<SessionResult[]>;
+  resume(ids: readonly string[], opts?: BulkActionOptions): Promise<SessionResult[]>;
+  terminate(ids: readonly string[], opts?: BulkActionOptions): Promise<SessionResult[]>;
+  /** `action` by name. Results keep the order of `ids` (deduplicated). */
+  run(action: SessionAction, ids: readonly string[], opts?: BulkActionOptions): Promise<SessionResult[]>;
+  /** Masks this connection's secrets in a text. */
+  redact(text: string): string;
+  /** Logs off (CyberArk) and closes connections. Idempotent; never throws. */
+  close(): Promise<void>;
+}
+
+/** Trimmed, non-empty, first-seen-order ids. */
+export function normalizeIds(ids: readonly string[]): string[] {
+  return [...new Set(ids.map((i) => i.trim()).filter((i) => i !== ""))];
+}
+
+/**
+ * A session target for one appliance. Validates the connection now (throws
+ * {@link SessionRunError} `config`), sends nothing until the first call.
+ */
+export function createSessionTarget<T extends SessionTargetName>(name: T, connection: TargetConnections[T], opts: SessionTargetOptions = {}): SessionTarget {
+  let adapter: VendorAdapter;
+  try {
+    adapter = createAdapter(name, connection, { log: opts.log });
+  } catch (e) {
+    throw runErrorOf(e, name, "setup") ?? e;
+  }
+  let opened: Promise<void> | undefined;
+  let closed = false;
+  const open = () => {
+    if (closed) throw new SessionRunError("config", `${name}: this session target is closed`);
+    opened ??= adapter.open().catch((e) => {
+      opened = undefined;
+      throw runErrorOf(e, name, "login") ?? e;
+    });
+    return opened;
+  };
+  const guard = async <R>(phase: string, fn: () => Promise<R>): Promise<R> => {
+    try {
+      return await fn();
+    } catch (e) {
+      throw runErrorOf(e, name, phase) ?? e;
+    }
+  };
+
+  const run = async (action: SessionAction, ids: readonly string[], o: BulkActionOptions = {}): Promise<SessionResult[]> => {
+    const list = normalizeIds(ids);
+    if (!supports(name, action)) {
+      // Nothing is sent for an action the vendor does not have ([DOC] capabilities in types.ts).
+      const detail = `${name} has no ${action}: only CyberArk PSM sessions can be suspended or resumed; ${name} sessions can only be terminated`;
+      return list.map((sessionId, i) => {
+        const r: SessionResult = { target: name, sessionId, action, outcome: "unsupported", detail };
+        o.onResult?.(r, i);
+        return r;
+      });
+    }
+    if (list.length === 0) return [];
+    await open();
+    return runPool(list, o.concurrency ?? DEFAULT_CONCURRENCY, async (id, i) => {
+      const r = await guard(`${action} of ${id}`, () => adapter.act(action, id));
+      const safe = { ...r, detail: adapter.redact(r.detail) };
+      o.onResult?.(safe, i);
+      return safe;
+    });
+  };
+
+  return {
+    name,
+    capabilities: CAPABILITIES[name],
+    list: async () => {
+      await open();
+      return guard("list", () => adapter.list());
+    },
+    suspend: (ids, o) => run("suspend", ids, o),
+    resume: (ids, o) => run("resume", ids, o),
+    terminate: (ids, o) => run("terminate", ids, o),
+    run,
+    redact: (t) => adapter.redact(t),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await adapter.close();
+    },
+  };
+}
+
+/** Runs `fn` with a target and always closes it (logoff included). */
+export async function withSessionTarget<T extends SessionTargetName, R>(
+  name: T,
+  connection: TargetConnections[T],
+  fn: (target: SessionTarget) => Promise<R>,
+  opts: SessionTargetOptions = {},
+): Promise<R> {
+  const target = createSessionTarget(name, connection, opts);
+  try {
+    return await fn(target);
+  } finally {
+    await target.close();
+  }
+}

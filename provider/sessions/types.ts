@@ -1,0 +1,87 @@
+/** Types shared by the cross-vendor session-actions module and the `pam-session` CLI. */
+import { PamError } from "../http";
+
+/** The appliances the module can act on. */
+export type SessionTargetName = "sps" | "cyberark" | "senhasegura";
+
+/** Every target name, in documentation order. */
+export const SESSION_TARGETS: readonly SessionTargetName[] = ["sps", "cyberark", "senhasegura"];
+
+/** Actions on live sessions. `terminate` is SPS "close" and senhasegura "drop". */
+export type SessionAction = "suspend" | "resume" | "terminate";
+
+/** Every action name. */
+export const SESSION_ACTIONS: readonly SessionAction[] = ["suspend", "resume", "terminate"];
+
+/**
+ * What an action did to one session:
+ * - `done`: the appliance accepted the action;
+ * - `already`: the session was already in the wanted state (SPS/senhasegura: no longer active; CyberArk: 409 already suspended/running);
+ * - `not-found`: no such session (CyberArk also reports an ended session this way);
+ * - `unsupported`: the target or this kind of session cannot do the action (PSM for SSH, OPM, old PVWA, wrong route prefix);
+ * - `denied`: the user lacks the permission;
+ * - `failed`: anything else; `detail` says what.
+ */
+export type SessionOutcome = "done" | "already" | "not-found" | "unsupported" | "denied" | "failed";
+
+/** Outcomes that count as success for a run (exit code 0 of the CLI). */
+export const SUCCESS_OUTCOMES: ReadonlySet<SessionOutcome> = new Set(["done", "already"]);
+
+/** One result per session and action. `detail` is human-readable and never holds a secret. */
+export interface SessionResult {
+  target: SessionTargetName;
+  sessionId: string;
+  action: SessionAction;
+  outcome: SessionOutcome;
+  detail: string;
+}
+
+/** A live session as listed, normalised across vendors. */
+export interface SessionSummary {
+  target: SessionTargetName;
+  /** The id the actions take (SPS: the full `svc/...` id, or the audit key when SPS does not expose it). */
+  sessionId: string;
+  user?: string;
+  protocol?: string;
+  /** Target host/account, as far as the vendor says. */
+  server?: string;
+  /** Client address. */
+  client?: string;
+  /** ISO 8601 start time when known (senhasegura: appliance-local time as sent). */
+  start?: string;
+  /** Vendor-specific note (CyberArk session kind, SPS audit key without closable id). */
+  note?: string;
+}
+
+/** Which actions a target supports ([DOC] cyberark-pvwa.md §4.3, senhasegura.md §4, sps.md §9). */
+export interface TargetCapabilities {
+  list: true;
+  suspend: boolean;
+  resume: boolean;
+  terminate: boolean;
+}
+
+/** Suspend and resume exist only on CyberArk PSM; SPS closes and senhasegura drops. */
+export const CAPABILITIES: Readonly<Record<SessionTargetName, TargetCapabilities>> = {
+  sps: { list: true, suspend: false, resume: false, terminate: true },
+  cyberark: { list: true, suspend: true, resume: true, terminate: true },
+  senhasegura: { list: true, suspend: false, resume: false, terminate: true },
+};
+
+/** True when `target` can do `action` at all. */
+export function supports(target: SessionTargetName, action: SessionAction): boolean {
+  return CAPABILITIES[target][action];
+}
+
+/**
+ * A failure of the whole run rather than of one session: the login was refused (`auth`), the
+ * appliance could not be reached (`connection`), or the settings are invalid (`config`).
+ * Code `SESSION_RUN_AUTH` / `SESSION_RUN_CONNECTION` / `SESSION_RUN_CONFIG`.
+ */
+export class SessionRunError extends PamError {
+  readonly code: string;
+  constructor(readonly kind: "auth" | "connection" | "config", message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = `SESSION_RUN_${kind.toUpperCase()}`;
+  }
+}
