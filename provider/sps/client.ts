@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { AuthError, ConflictError, HttpClient, NotFoundError, type DebugLog, type RequestOptions } from "../http";
+import { AuthError, ConflictError, HttpClient, NotFoundError, TimeoutError, type DebugLog, type RequestOptions } from "../http";
 import type { SpsConnection } from "./connection";
 import { SpsLockHeldError, SpsSessionLostError } from "./errors";
 import {
@@ -30,7 +30,11 @@ export class SpsClient {
   /** Incremented at every login: a transaction opened under an older generation is gone. */
   generation = 0;
 
-  constructor(private readonly conn: SpsConnection, opts: { log?: DebugLog } = {}) {
+  private readonly requestTimeoutMs?: number;
+
+  /** `requestTimeoutMs`: deadline of every request unless the request sets its own (sps:requestTimeoutMs). */
+  constructor(private readonly conn: SpsConnection, opts: { log?: DebugLog; requestTimeoutMs?: number } = {}) {
+    this.requestTimeoutMs = opts.requestTimeoutMs;
     this.http = new HttpClient({
       vendor: "sps",
       baseUrl: conn.url,
@@ -46,7 +50,20 @@ export class SpsClient {
 
   private async send<T>(req: RequestOptions<T>): Promise<T> {
     this.stats.requests++;
-    return (await this.http.request(req)).data;
+    const timeoutMs = req.timeoutMs ?? this.requestTimeoutMs;
+    try {
+      return (await this.http.request(timeoutMs === undefined ? req : { ...req, timeoutMs })).data;
+    } catch (e) {
+      // Name the setting a user can change, not the HTTP core's option (still a TimeoutError: the
+      // coordinator treats a timed-out commit as an unknown outcome).
+      if (e instanceof TimeoutError && e.code === "REQUEST_TIMEOUT" && req.timeoutMs === undefined && timeoutMs !== undefined) {
+        throw new TimeoutError({
+          vendor: e.vendor, method: e.method, path: e.path, code: e.code, cause: e,
+          detail: `no complete answer within ${timeoutMs} ms (sps:requestTimeoutMs / SPS_REQUEST_TIMEOUT_MS)`,
+        });
+      }
+      throw e;
+    }
   }
 
   /** `GET /api/authentication` with Basic credentials; the answer sets the `session_id` cookie [DOC] sps.md §2.1. */

@@ -27,6 +27,11 @@ export interface SpsTuning {
   lockRetryInitialMs: number;
   /** Longest wait between lock retries, ms (default 15000). */
   lockRetryMaxMs: number;
+  /**
+   * Deadline of each SPS request, retries included, ms (`sps:requestTimeoutMs` / `SPS_REQUEST_TIMEOUT_MS`).
+   * Choice: unset by default, so only the HTTP core's per-phase timeouts apply (connect 10 s, headers 30 s).
+   */
+  requestTimeoutMs?: number;
 }
 
 export const DEFAULT_TUNING: SpsTuning = {
@@ -100,6 +105,7 @@ export function spsDefaultsFrom(config: pulumi.dynamic.Config | undefined, env: 
       batchSize: num(get("batchSize"), "sps:batchSize", 1),
       lockRetryInitialMs: num(get("lockRetryInitialMs"), "sps:lockRetryInitialMs", 1),
       lockRetryMaxMs: num(get("lockRetryMaxMs"), "sps:lockRetryMaxMs", 1),
+      requestTimeoutMs: num(get("requestTimeoutMs") ?? env.SPS_REQUEST_TIMEOUT_MS, "sps:requestTimeoutMs / SPS_REQUEST_TIMEOUT_MS", 1),
     }),
   };
   return { connection, tuning };

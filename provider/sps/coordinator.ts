@@ -85,7 +85,7 @@ export class SpsCoordinator {
   transactionOpen = false;
 
   constructor(conn: SpsConnection, readonly tuning: SpsTuning, private readonly log: DebugLog = () => undefined) {
-    this.client = new SpsClient(conn, { log });
+    this.client = new SpsClient(conn, { log, requestTimeoutMs: tuning.requestTimeoutMs });
   }
 
   /** Queues a change; resolves with its result once committed, rejects with the reason it was not. */
