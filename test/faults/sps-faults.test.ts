@@ -196,3 +196,38 @@ describe("SPS TLS through the harness (stack config sps:caCertificates)", () => 
     assertStateMatchesSps(fx.deployment(), fx.emu);
   });
 });
+
+describe("SPS commit applied but the answer lost, and the check afterwards fails too", () => {
+  let fx: SpsFixture;
+  afterEach(() => fx.close());
+
+  const lostCommitAndCheck = (f: SpsFixture) => {
+    f.emu.controls.dropAfterNextCommit();
+    f.emu.faults.plan("GET /api/transaction", { kind: "drop-before" }, { times: 3 });
+    f.emu.faults.plan(`GET ${USERS}`, { kind: "drop-before" }, { times: 6 }); // every retry of the read-back
+  };
+
+  it("reports the lost read-back to the user under each resource", async () => {
+    fx = await spsFixture();
+    lostCommitAndCheck(fx);
+    const r = await fx.deployment().up([fx.user("o1", "pw-o1-x"), fx.user("o2", "pw-o2-x"), fx.group("og", ["o1", "o2"])]);
+    expect(r.failures.map((f) => f.message).sort()).toEqual(
+      ["o1", "o2"].map((n) => expect.stringMatching(new RegExp(`^SPS local user "${n}": sps GET ${USERS}: connection to http://127\\.0\\.0\\.1:\\d+ was closed before a complete answer$`))),
+    );
+    expect(count(fx, "PUT", "/api/transaction")).toBe(1); // never committed blindly a second time
+  });
+
+  // KNOWN GAP (reported to the lead): the users were committed but the provider could not confirm it, so
+  // they are in no state (orphans) and the next up collides with them ("A local user with this name
+  // already exists."). `it.failing` passes while the gap exists and turns red once it is fixed, so that
+  // this becomes a plain `it`.
+  it.failing("converges on the next up with no duplicates and no orphan", async () => {
+    fx = await spsFixture();
+    lostCommitAndCheck(fx);
+    const desired = () => [fx.user("o1", "pw-o1-x"), fx.user("o2", "pw-o2-x"), fx.group("og", ["o1", "o2"])];
+    await fx.deployment().up(desired());
+    const next = await fx.deployment().up(desired());
+    expect(next.failures).toEqual([]);
+    assertStateMatchesSps(fx.deployment(), fx.emu);
+  });
+});
