@@ -34,14 +34,16 @@ export interface AdapterOptions {
 const UNREACHABLE = new Set(["CONNECTION_REFUSED", "DNS_LOOKUP_FAILED", "TLS_VERIFY_FAILED", "TLS_FAILED", "CONNECTION_FAILED", "CONNECT_TIMEOUT"]);
 
 /**
- * Maps an error to a run-level failure when it is one: 401 after the client's own re-login → `auth`,
+ * Maps an error to a run-level failure when it is one: 401 after the client's own re-login (or 403
+ * at login) → `auth`,
  * an unreachable appliance → `connection`, invalid settings → `config`. Undefined otherwise.
  */
 export function runErrorOf(e: unknown, target: SessionTargetName, phase: string): SessionRunError | undefined {
   if (!PamError.isInstance(e)) return undefined;
   if (e instanceof SessionRunError) return e;
   const status = (e as Partial<ApiError>).status;
-  if (status === 401) return new SessionRunError("auth", `${target}: authentication failed during ${phase}; check the user and password (or client credentials): ${e.message}`, { cause: e });
+  // At login, PVWA answers bad credentials with 403 PASWS013E ([DOC] cyberark-pvwa.md §2.1), not 401.
+  if (status === 401 || (phase === "login" && status === 403)) return new SessionRunError("auth", `${target}: authentication failed during ${phase}; check the user and password (or client credentials): ${e.message}`, { cause: e });
   if ((e.name === "ConnectionError" || e.name === "TimeoutError") && UNREACHABLE.has(e.code)) {
     return new SessionRunError("connection", `${target}: cannot reach the appliance during ${phase}: ${e.message}`, { cause: e });
   }
