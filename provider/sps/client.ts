@@ -27,6 +27,8 @@ export class SpsClient {
   readonly http: HttpClient;
   readonly stats: SpsClientStats = { requests: 0, logins: 0, commits: 0 };
   private loggedIn = false;
+  /** A login in flight, shared by concurrent callers (a refresh starts P reads at once). */
+  private loggingIn?: Promise<void>;
   /** Incremented at every login: a transaction opened under an older generation is gone. */
   generation = 0;
 
@@ -67,7 +69,12 @@ export class SpsClient {
   }
 
   /** `GET /api/authentication` with Basic credentials; the answer sets the `session_id` cookie [DOC] sps.md §2.1. */
-  async login(): Promise<void> {
+  login(): Promise<void> {
+    this.loggingIn ??= this.doLogin().finally(() => (this.loggingIn = undefined));
+    return this.loggingIn;
+  }
+
+  private async doLogin(): Promise<void> {
     await this.http.clearCookies();
     const basic = Buffer.from(`${this.conn.username}:${this.conn.password}`, "utf8").toString("base64");
     await this.send({ method: "GET", path: "/api/authentication", headers: { authorization: `Basic ${basic}` }, schema: metaOnlySchema, allowEmpty: true });
@@ -84,6 +91,11 @@ export class SpsClient {
     if (!this.loggedIn) await this.login();
   }
 
+  /** Marks the session as gone (after a 401), so that the next call logs in again. */
+  private lost(): void {
+    this.loggedIn = false;
+  }
+
   /** A read outside transactions: log in if needed, and once more on 401 (expired session). */
   async read<T>(req: RequestOptions<T>): Promise<T> {
     await this.ensureLogin();
@@ -91,6 +103,7 @@ export class SpsClient {
       return await this.send(req);
     } catch (e) {
       if (!(e instanceof AuthError)) throw e;
+      this.lost();
       await this.login();
       return await this.send(req);
     }
@@ -102,7 +115,7 @@ export class SpsClient {
       return await this.send(req);
     } catch (e) {
       if (e instanceof AuthError) {
-        this.loggedIn = false;
+        this.lost();
         throw new SpsSessionLostError("the SPS session expired or was logged out during the transaction; its staged changes are gone", { cause: e });
       }
       throw e;

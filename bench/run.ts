@@ -1,0 +1,73 @@
+/**
+ * `npm run bench`: counts and ratios measured side by side in one run (never timed assertions in tests).
+ * Latency model: BENCH_REQUEST_MS (default 20) per request, BENCH_COMMIT_MS (default 1500) per SPS commit.
+ * Writes bench/results.json (keys documented in bench/README.md) and prints a table.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { resetCoordinators } from "../provider/sps/registry";
+import { spsRefresh, spsUp, type LatencyModel } from "./sps";
+import { cyberarkSuspendAll, senhaseguraList } from "./vendors";
+
+const lat: LatencyModel = { requestMs: Number(process.env.BENCH_REQUEST_MS ?? 20), commitMs: Number(process.env.BENCH_COMMIT_MS ?? 1500) };
+const fmt = (n: number, d = 2) => (Number.isInteger(n) ? String(n) : n.toFixed(d));
+const verdict = (ok: boolean) => (ok ? "met" : "NOT MET");
+
+async function main() {
+  const log = (m: string) => process.stderr.write(`${m}\n`);
+  log(`latency model: ${lat.requestMs} ms per request, ${lat.commitMs} ms per SPS commit`);
+
+  log("SPS up, P = 8 ...");
+  const p8 = await spsUp(lat, 8);
+  log("SPS up, P = 64 ...");
+  const p64 = await spsUp(lat, 64);
+  log("SPS up, P = 8, one transaction per operation (baseline) ...");
+  const baseline = await spsUp(lat, 8, { batchSize: 1 });
+  log("SPS refresh of 200 users ...");
+  const refresh = await spsRefresh(lat, 200);
+  log("SPS up memory, N = 10 / 100 / 1000 users ...");
+  const memory = [];
+  for (const n of [10, 100, 1000]) {
+    const before = process.memoryUsage().rss;
+    const r = await spsUp({ requestMs: 0, commitMs: 0 }, 8, { users: n, groups: Math.max(1, n / 10) });
+    memory.push({ n, harnessRssDeltaMb: (process.memoryUsage().rss - before) / 1048576, commits: r.commits, commitBound: r.commitBound });
+  }
+  log("CyberArk: list 500 live sessions and suspend them all ...");
+  const cyberark = await cyberarkSuspendAll(lat, 500, 8);
+  log("senhasegura: list 10 / 100 / 1,000 / 10,000 sessions ...");
+  const senhasegura = await senhaseguraList(lat);
+  await resetCoordinators();
+
+  const results = {
+    latencyModel: lat,
+    spsUp: { ...p8, baselineWallSeconds: baseline.wallSeconds, baselineCommits: baseline.commits, baselineRequests: baseline.requests, speedupOverBaseline: baseline.wallSeconds / p8.wallSeconds },
+    spsUpP64: p64,
+    spsUpBaseline: baseline,
+    spsRefresh: refresh,
+    spsMemory: memory,
+    cyberarkSuspendAll: cyberark,
+    senhaseguraList: senhasegura,
+  };
+  fs.writeFileSync(path.join(__dirname, "results.json"), JSON.stringify(results, null, 2) + "\n");
+
+  const rows: string[][] = [["scenario", "requests", "limit", "commits", "bound", "wall s", "limit s", "targets"]];
+  for (const [name, r] of [["SPS up P=8", p8], ["SPS up P=64", p64]] as const) {
+    const ok = r.commits === r.commitBound && r.requestsRatio <= 1.1 && r.wallRatio <= 1.2 && r.failures === 0;
+    rows.push([name, String(r.requests), String(r.limitRequests), String(r.commits), String(r.commitBound), fmt(r.wallSeconds), fmt(r.limitWallSeconds),
+      `${verdict(ok)} (req x${fmt(r.requestsRatio)}, wall x${fmt(r.wallRatio)})`]);
+  }
+  rows.push(["SPS up baseline", String(baseline.requests), "-", String(baseline.commits), "-", fmt(baseline.wallSeconds), "-", `P=8 coalesced is x${fmt(baseline.wallSeconds / p8.wallSeconds)} faster`]);
+  rows.push(["SPS refresh 200", String(refresh.requests), String(refresh.limitRequests), "0", "0", fmt(refresh.wallSeconds), fmt(refresh.limitWallSeconds), verdict(refresh.requests <= refresh.limitRequests * 1.1)]);
+  rows.push(["CyberArk list 500", String(cyberark.listRequests), "-", "-", "-", fmt(cyberark.listSeconds), "-", `${cyberark.listed} listed`]);
+  rows.push(["CyberArk suspend 500", String(cyberark.suspendRequests), String(cyberark.sessions), "-", "-", fmt(cyberark.suspendSeconds), fmt(cyberark.limitSuspendSeconds), `${cyberark.suspended} done, concurrency ${cyberark.concurrency}`]);
+  for (const s of senhasegura) rows.push([`senhasegura list ${s.n}`, String(s.requests), "-", "-", "-", fmt(s.seconds, 3), "-", `peak +${fmt(s.peakHeapDeltaMb)} MB, held ${fmt(s.bytesPerSession, 0)} B/session`]);
+  for (const m of memory) rows.push([`SPS up N=${m.n} memory`, "-", "-", String(m.commits), String(m.commitBound), "-", "-", `harness rss +${fmt(m.harnessRssDeltaMb)} MB`]);
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(widths[i])).join("  ") + "\n");
+  process.stdout.write(`\nwritten: bench/results.json\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${(e as Error).stack}\n`);
+  process.exit(1);
+});
