@@ -248,9 +248,12 @@ export class Deployment {
         result.failures.push({ name: d.name, type: d.type, message: e instanceof HostCallError ? e.details : String((e as Error).message) });
         if (e instanceof HostCallError && e.initFailed && !preview) {
           const urn = this.urn(d.type, d.name);
+          const inputs = { ...d.inputs, [PROVIDER_KEY]: d.provider };
+          // The engine annotates partial outputs with secrets like any other outputs (provider_plugin.go annotateSecrets).
+          const outputs = this.markSecrets(e.initFailed.properties, this.secretKeysOf(inputs, d.additionalSecretOutputs ?? []));
           this.resources.set(d.name, {
-            urn, name: d.name, type: d.type, id: e.initFailed.id, inputs: { ...d.inputs, [PROVIDER_KEY]: d.provider },
-            outputs: e.initFailed.properties, dependencies: deps, additionalSecretOutputs: d.additionalSecretOutputs ?? [], initErrors: e.initFailed.reasons,
+            urn, name: d.name, type: d.type, id: e.initFailed.id, inputs,
+            outputs, dependencies: deps, additionalSecretOutputs: d.additionalSecretOutputs ?? [], initErrors: e.initFailed.reasons,
           });
         }
         return undefined;
@@ -441,6 +444,18 @@ export class Deployment {
     this.save();
     for (const r of this.resources.values()) result.outputs[r.name] = r.outputs;
     return result;
+  }
+
+  /**
+   * `X.get(name, id)` / `new X(name, props, {id})`: a Read with the given props as both properties and
+   * inputs (engine ReadStep). Returns the outputs, or undefined when the provider answers an empty id.
+   */
+  async get(d: DesiredResource, id: string): Promise<Props | undefined> {
+    return this.withHost(async (host) => {
+      const props = unwrapSecrets({ ...d.inputs, [PROVIDER_KEY]: d.provider }) as Props;
+      const r = await host.read(this.urn(d.type, d.name), id, props, props);
+      return r.id ? r.properties : undefined;
+    });
   }
 
   /** `pulumi destroy`: deletes everything, dependents first. */

@@ -128,3 +128,23 @@ async function outOfBand(fx: SpsFixture) {
     },
   };
 }
+
+describe("SpsLocalUser.get and SpsLocalUserGroup.get (read-only lookups)", () => {
+  let fx: SpsFixture;
+  beforeAll(async () => {
+    fx = await spsFixture();
+  });
+  afterAll(() => fx.close());
+
+  it("reads an unmanaged user and group by key, and reports an unknown key as absent", async () => {
+    const key = fx.emu.controls.seedUser("looked-up", "lookup-pw-1");
+    const gkey = fx.emu.controls.seedGroup("looked-up-group", [key]);
+    const d = fx.deployment();
+    const user = await d.get({ name: "lu", type: "pulumi-nodejs:dynamic/pam:SpsLocalUser", provider: fx.userProvider, inputs: {} }, key);
+    expect(user).toMatchObject({ name: "looked-up", key });
+    expect(user).not.toHaveProperty("password");
+    const group = await d.get({ name: "lg", type: "pulumi-nodejs:dynamic/pam:SpsLocalUserGroup", provider: fx.groupProvider, inputs: {} }, gkey);
+    expect(group).toMatchObject({ name: "looked-up-group", key: gkey, memberKeys: [key] });
+    expect(await d.get({ name: "nx", type: "pulumi-nodejs:dynamic/pam:SpsLocalUser", provider: fx.userProvider, inputs: {} }, "0123456789abcdef012345")).toBeUndefined();
+  });
+});
