@@ -115,8 +115,10 @@ function outputs(inputs: PsmPermissionInputs, s: GroupState, verification: PsmVe
  * An error that keeps a partly applied resource in state (host `ErrorResourceInitFailed`): the group
  * exists, so the next `up` updates it instead of creating a duplicate (STYLE.md §2 "Partial create").
  */
-function partial(id: number, properties: PsmPermissionOutputs, message: string): Error {
-  return Object.assign(new Error(message), { id: String(id), properties, reasons: [message] });
+function partial(id: number, inputs: PsmPermissionInputs, properties: PsmPermissionOutputs, message: string): Error {
+  // The host sends these properties as they are (it adds `__provider` only to successful results), and
+  // a later Read or Delete needs `__provider` to find this implementation again.
+  return Object.assign(new Error(message), { id: String(id), properties: { ...properties, __provider: inputs.__provider }, reasons: [message] });
 }
 
 /** Reconciles membership and reads it back, all in one PVWA session. */
@@ -133,7 +135,7 @@ async function applyMembers(conn: CyberArkConnection, inputs: PsmPermissionInput
       return known;
     });
   } catch (e) {
-    if (known) throw partial(known.groupId, outputs(inputs, known, null, ctx), (e as Error).message);
+    if (known) throw partial(known.groupId, inputs, outputs(inputs, known, null, ctx), (e as Error).message);
     throw e;
   }
 }
@@ -145,10 +147,10 @@ async function verified(conn: CyberArkConnection, inputs: PsmPermissionInputs, s
   try {
     v = await verifyRight(conn, inputs.verify, rightOf(inputs), inputs.groupName);
   } catch (e) {
-    throw partial(s.groupId, outputs(inputs, s, null, ctx), `verification as ${inputs.verify.username} failed: ${(e as Error).message}`);
+    throw partial(s.groupId, inputs, outputs(inputs, s, null, ctx), `verification as ${inputs.verify.username} failed: ${(e as Error).message}`);
   }
   if (v.status === "denied" && inputs.verify.failOnDenied !== false) {
-    throw partial(s.groupId, outputs(inputs, s, v, ctx), `cyberark: membership of "${inputs.groupName}" is applied, but verification failed: ${v.detail}`);
+    throw partial(s.groupId, inputs, outputs(inputs, s, v, ctx), `cyberark: membership of "${inputs.groupName}" is applied, but verification failed: ${v.detail}`);
   }
   return v;
 }
@@ -180,6 +182,24 @@ export async function update(id: string, olds: PsmPermissionOutputs, news: PsmPe
 
 /** Refresh: re-reads the group; membership changed outside Pulumi shows as `actualMembers` / `membersInSync` drift. */
 export async function read(id: string, props: Partial<PsmPermissionOutputs>, ctx: Ctx): Promise<pulumi.dynamic.ReadResult> {
+  return hostSafe(() => readGroupState(id, props, ctx));
+}
+
+/**
+ * The host hands Read/Delete errors straight to grpc-js, which takes a `code` property for the gRPC
+ * status: a PamError's string code ("HTTP_FORBIDDEN") then replaces the whole message with
+ * "code must be a string…". Rethrow such errors as plain Errors with the same (already redacted) message.
+ */
+async function hostSafe<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof Error && "code" in e) throw new Error(e.message);
+    throw e;
+  }
+}
+
+async function readGroupState(id: string, props: Partial<PsmPermissionOutputs>, ctx: Ctx): Promise<pulumi.dynamic.ReadResult> {
   const conn = resolveCyberArkConnection(props.connection, ctx);
   const g = await withPvwa(conn, (c) => readGroup(c, Number(id), props.groupName ?? ""));
   if (!g) return { id: "", props: {} };
@@ -212,8 +232,8 @@ export async function read(id: string, props: Partial<PsmPermissionOutputs>, ctx
  * privilege on delete; they are listed in `removedAtAdoption`). Idempotent: a gone group is success.
  */
 export async function del(id: string, props: PsmPermissionOutputs, ctx: Ctx): Promise<void> {
-  const conn = resolveCyberArkConnection(props.connection, ctx);
-  await withPvwa(conn, async (c) => {
+  const conn = await hostSafe(async () => resolveCyberArkConnection(props.connection, ctx));
+  await hostSafe(() => withPvwa(conn, async (c) => {
     const g = await readGroup(c, Number(id), props.groupName);
     if (!g) return;
     if (!props.adopted) {
@@ -221,6 +241,6 @@ export async function del(id: string, props: PsmPermissionOutputs, ctx: Ctx): Pr
       return;
     }
     await removeDeclaredMembers(c, g.id, memberNames(g), props.members ?? []);
-  });
+  }));
 }
 export { del as delete };
