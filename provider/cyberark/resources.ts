@@ -118,4 +118,12 @@ export class PsmSuspendPermission extends pulumi.dynamic.Resource {
       "PsmSuspendPermission",
     );
   }
+
+  /**
+   * Reads a Vault group by id without managing it. Such a group counts as adopted, so nothing deletes it
+   * (`pulumi import` cannot work for dynamic providers; use `adoptExisting` to manage an existing group).
+   */
+  static get(name: string, groupId: pulumi.Input<string>, connection?: pulumi.Input<CyberArkConnectionArgs>, opts?: pulumi.CustomResourceOptions): PsmSuspendPermission {
+    return new PsmSuspendPermission(name, { connection } as PsmSuspendPermissionArgs, { ...opts, id: groupId });
+  }
 }
