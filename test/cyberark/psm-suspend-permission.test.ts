@@ -221,4 +221,14 @@ describe("PsmSuspendPermission through the engine-protocol harness", () => {
       for (const s of [PW.admin, PW.alice, "Wr0ng-Verify-Secret-55", "Wr0ng-Admin-Secret-66"]) expect(surface).not.toContain(s);
     }
   });
+
+  it("reads an unmanaged group by id with get, reporting it as adopted so that nothing deletes it", async () => {
+    fx.emu.controls.addGroup({ groupName: "LiveSessionSuspenders" });
+    fx.emu.controls.addGroupMember("LiveSessionSuspenders", { name: "bob" });
+    const id = String(fx.emu.store.groupByName("LiveSessionSuspenders")!.id);
+    const d = fx.deployment();
+    const outs = await d.get({ ...fx.permission("g", {}), inputs: {} }, id);
+    expect(outs).toMatchObject({ groupName: "LiveSessionSuspenders", groupId: Number(id), adopted: true, actualMembers: ["bob"], members: [{ name: "bob" }], membersInSync: true });
+    expect(await d.get({ ...fx.permission("g", {}), inputs: {} }, "99999")).toBeUndefined();
+  });
 });
