@@ -21,6 +21,10 @@ export const RESOURCE_TYPES: Record<string, { additionalSecretOutputs: string[];
     additionalSecretOutputs: ["connection"],
     outputs: ["key", "memberKeys", "membersInSync", "adopted", "adoptedMembers", "url"],
   },
+  "pulumi-nodejs:dynamic/pam:PsmSuspendPermission": {
+    additionalSecretOutputs: ["verify", "connection"],
+    outputs: ["groupId", "adopted", "removedAtAdoption", "actualMembers", "membersInSync", "manualOptions", "verification", "url"],
+  },
 };
 
 /** Options of {@link runProgram}. */
