@@ -182,21 +182,8 @@ export async function update(id: string, olds: PsmPermissionOutputs, news: PsmPe
 
 /** Refresh: re-reads the group; membership changed outside Pulumi shows as `actualMembers` / `membersInSync` drift. */
 export async function read(id: string, props: Partial<PsmPermissionOutputs>, ctx: Ctx): Promise<pulumi.dynamic.ReadResult> {
-  return hostSafe(() => readGroupState(id, props, ctx));
-}
-
-/**
- * The host hands Read/Delete errors straight to grpc-js, which takes a `code` property for the gRPC
- * status: a PamError's string code ("HTTP_FORBIDDEN") then replaces the whole message with
- * "code must be a string…". Rethrow such errors as plain Errors with the same (already redacted) message.
- */
-async function hostSafe<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof Error && "code" in e) throw new Error(e.message);
-    throw e;
-  }
+  // Errors reach the host through provider/dynamic/shim.ts, which strips string `code`s grpc-js would misread.
+  return readGroupState(id, props, ctx);
 }
 
 async function readGroupState(id: string, props: Partial<PsmPermissionOutputs>, ctx: Ctx): Promise<pulumi.dynamic.ReadResult> {
@@ -232,8 +219,8 @@ async function readGroupState(id: string, props: Partial<PsmPermissionOutputs>, 
  * privilege on delete; they are listed in `removedAtAdoption`). Idempotent: a gone group is success.
  */
 export async function del(id: string, props: PsmPermissionOutputs, ctx: Ctx): Promise<void> {
-  const conn = await hostSafe(async () => resolveCyberArkConnection(props.connection, ctx));
-  await hostSafe(() => withPvwa(conn, async (c) => {
+  const conn = resolveCyberArkConnection(props.connection, ctx);
+  await withPvwa(conn, async (c) => {
     const g = await readGroup(c, Number(id), props.groupName);
     if (!g) return;
     if (!props.adopted) {
@@ -241,6 +228,6 @@ export async function del(id: string, props: PsmPermissionOutputs, ctx: Ctx): Pr
       return;
     }
     await removeDeclaredMembers(c, g.id, memberNames(g), props.members ?? []);
-  }));
+  });
 }
 export { del as delete };

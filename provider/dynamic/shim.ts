@@ -38,27 +38,45 @@ interface ShimThis {
  */
 export function providerShim(implModule: string): pulumi.dynamic.ResourceProvider {
   const modulePath = `pulumi-pam/dist/provider/${implModule}.js`;
+  /**
+   * The host passes check/diff/read/delete errors straight to grpc-js, which reads `error.code` as the gRPC
+   * status: our errors' string codes (`SPS_LOCK_HELD`) would replace the message with "code must be a
+   * string...". So every error leaves as a plain Error with the same message and stack, keeping only the
+   * partial-failure fields (`id`, `properties`, `reasons`) the host understands for create/update.
+   */
+  const run = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      const src = (e ?? {}) as { message?: unknown; stack?: unknown; id?: unknown; properties?: unknown; reasons?: unknown };
+      const err = new Error(typeof src.message === "string" ? src.message : String(e)) as Error & Record<string, unknown>;
+      if (typeof src.stack === "string") err.stack = src.stack;
+      for (const k of ["id", "properties", "reasons"] as const) if (src[k] !== undefined) err[k] = src[k];
+      throw err;
+    }
+  };
+  const impl = () => require(modulePath);
   return {
     async configure(req) {
-      (this as ShimThis).ctx = require(modulePath).configure(req);
+      (this as ShimThis).ctx = impl().configure(req);
     },
     async check(olds, news) {
-      return require(modulePath).check(olds, news, (this as ShimThis).ctx);
+      return run(() => impl().check(olds, news, (this as ShimThis).ctx));
     },
     async diff(id, olds, news) {
-      return require(modulePath).diff(id, olds, news, (this as ShimThis).ctx);
+      return run(() => impl().diff(id, olds, news, (this as ShimThis).ctx));
     },
     async create(inputs) {
-      return require(modulePath).create(inputs, (this as ShimThis).ctx);
+      return run(() => impl().create(inputs, (this as ShimThis).ctx));
     },
     async read(id, props) {
-      return require(modulePath).read(id, props, (this as ShimThis).ctx);
+      return run(() => impl().read(id, props, (this as ShimThis).ctx));
     },
     async update(id, olds, news) {
-      return require(modulePath).update(id, olds, news, (this as ShimThis).ctx);
+      return run(() => impl().update(id, olds, news, (this as ShimThis).ctx));
     },
     async delete(id, props) {
-      return require(modulePath).delete(id, props, (this as ShimThis).ctx);
+      return run(() => impl().delete(id, props, (this as ShimThis).ctx));
     },
   };
 }

@@ -190,22 +190,20 @@ export class SpsClient {
   }
 
   /** There is no server-side filter [INF] sps.md §13: list keys, then fetch items until the name matches. */
-  async findUserByName(name: string, inTransaction = false): Promise<UserItem | undefined> {
-    const keys = await this.listKeys(USERS, inTransaction);
-    for (const k of keys) {
-      const u = await this.getUser(k, inTransaction);
-      if (u?.body.name === name) return u;
+  private async findByName<T extends { body: { name: string } }>(collection: string, get: (key: string) => Promise<T | undefined>, name: string, inTransaction: boolean): Promise<T | undefined> {
+    for (const k of await this.listKeys(collection, inTransaction)) {
+      const item = await get(k);
+      if (item?.body.name === name) return item;
     }
     return undefined;
   }
 
-  async findGroupByName(name: string, inTransaction = false): Promise<GroupItem | undefined> {
-    const keys = await this.listKeys(GROUPS, inTransaction);
-    for (const k of keys) {
-      const g = await this.getGroup(k, inTransaction);
-      if (g?.body.name === name) return g;
-    }
-    return undefined;
+  findUserByName(name: string, inTransaction = false): Promise<UserItem | undefined> {
+    return this.findByName(USERS, (k) => this.getUser(k, inTransaction), name, inTransaction);
+  }
+
+  findGroupByName(name: string, inTransaction = false): Promise<GroupItem | undefined> {
+    return this.findByName(GROUPS, (k) => this.getGroup(k, inTransaction), name, inTransaction);
   }
 
   // --- writes (inside a transaction) ---------------------------------------------------------------------

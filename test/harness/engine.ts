@@ -428,10 +428,15 @@ export class Deployment {
             }
             const secretKeys = new Set([...Object.keys(r.outputs).filter((k) => isSecret(r.outputs[k])), ...r.additionalSecretOutputs]);
             const outputs = this.markSecrets(read.properties, secretKeys);
-            const keys = changedKeys(r.outputs, outputs);
             const inputs = read.inputs ? this.markSecrets(read.inputs, this.secretKeysOf(r.inputs, [])) : r.inputs;
             this.resources.set(r.name, { ...r, id: read.id, outputs, inputs });
-            result.steps.push(keys.length ? { op: "refresh", name: r.name, type: r.type, keys } : { op: "same", name: r.name, type: r.type });
+            // Drift is what the provider's Diff says about the refreshed outputs against the declared inputs
+            // (engine RefreshStep): an output the provider merely learned (a timestamp) is not drift.
+            const plainInputs = unwrapSecrets(inputs) as Props;
+            const d = await host.diff(r.urn, read.id, unwrapSecrets(outputs) as Props, unwrapSecrets(r.inputs) as Props, plainInputs);
+            const drifted = d.changes === "some" || (d.changes === "unknown" && changedKeys(r.inputs, inputs).length > 0);
+            const keys = changedKeys(r.outputs, outputs);
+            result.steps.push(drifted ? { op: "refresh", name: r.name, type: r.type, keys } : { op: "same", name: r.name, type: r.type });
           } catch (e) {
             result.ok = false;
             result.failures.push({ name: r.name, type: r.type, message: e instanceof HostCallError ? e.details : String(e) });

@@ -98,6 +98,17 @@ describe("SPS transaction coordinator under contention and faults (through the h
     expect(again.steps.every((s) => s.op === "same")).toBe(true);
   });
 
+  it("reports a read failure during refresh with the appliance's status and page excerpt, not a gRPC artefact", async () => {
+    fx = await spsFixture();
+    const up = await fx.deployment().up([fx.user("r1", "pw-r1-x")]);
+    expect(up.failures).toEqual([]);
+    fx.emu.faults.plan("GET /api/configuration/aaa/local_database/users/", { kind: "html", status: 502, html: "<html><head><title>502 Bad Gateway</title></head><body>upstream sps01 unreachable</body></html>" }, { times: 5 });
+    const r = await fx.deployment().refresh();
+    expect(r.failures).toHaveLength(1);
+    expect(r.failures[0].message).toMatch(/^sps GET \/api\/configuration\/aaa\/local_database\/users\/\w+: 502 .*502 Bad Gateway/);
+    expect(fx.deployment().state.get("r1")!.id).toBe(up.outputs.r1.key); // state untouched
+  });
+
   it("refuses local users while SPS authenticates with LDAP, before staging anything", async () => {
     fx = await spsFixture();
     fx.emu.controls.setAuthBackend("ldap");
