@@ -1,7 +1,7 @@
 import { ApiError, ConnectionError, PamError, TimeoutError, type DebugLog } from "../http";
 import { SpsClient } from "./client";
 import type { SpsConnection, SpsTuning } from "./connection";
-import { SpsLockHeldError, SpsRefusedError, SpsSessionLostError } from "./errors";
+import { SpsCommitUnknownError, SpsLockHeldError, SpsRefusedError, SpsSessionLostError } from "./errors";
 import { ReadWriteLock } from "./rw-lock";
 
 /** Staging order inside one transaction: deletes free names before renames and creates reuse them. */
@@ -253,7 +253,19 @@ export class SpsCoordinator {
       }
     } catch (e) {
       await this.rollbackQuietly();
-      this.rejectAll(items, e);
+      // We cannot tell whether SPS applied the commit: never guess. Each caller gets what it staged, so a
+      // create can be recorded as partial and checked by the next up, instead of leaving an orphan.
+      const why = e instanceof Error ? e.message : String(e);
+      for (const it of items) {
+        it.reject(
+          new SpsCommitUnknownError(
+            `${it.op.label}: the connection broke during the commit and SPS could not be read back (${why}); the change may have been applied. ` +
+              "The next pulumi up checks it on SPS and completes it.",
+            it.result,
+            { cause: e },
+          ),
+        );
+      }
     }
   }
 

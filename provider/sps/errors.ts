@@ -23,3 +23,15 @@ export class SpsRefusedError extends PamError {
     super(message);
   }
 }
+
+/**
+ * A commit whose outcome could not be established: the connection broke during the commit and SPS could not
+ * be read back. `staged` is what the operation staged (for a create: the key SPS gave the new object), so
+ * the resource can be recorded as a partial create and completed by the next `up`. Code `SPS_COMMIT_UNKNOWN`.
+ */
+export class SpsCommitUnknownError extends PamError {
+  readonly code = "SPS_COMMIT_UNKNOWN";
+  constructor(message: string, readonly staged: unknown, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

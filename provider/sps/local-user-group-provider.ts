@@ -10,7 +10,7 @@ import { GROUPS, USERS, type SpsClient } from "./client";
 import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
 import type { StagedOperation } from "./coordinator";
 import { SpsRefusedError } from "./errors";
-import { configureSps, effectiveUrl, targetFor, type SpsProviderContext } from "./provider-context";
+import { configureSps, effectiveUrl, partialCreateOnUnknownCommit, targetFor, type SpsProviderContext } from "./provider-context";
 import type { GroupItem } from "./schemas";
 
 export const configure = configureSps;
@@ -143,7 +143,9 @@ function outputs(inputs: Inputs, s: Staged, ctx: SpsProviderContext | undefined)
 
 export async function create(inputs: Inputs, ctx: SpsProviderContext): Promise<pulumi.dynamic.CreateResult> {
   const target = targetFor(inputs.connection, ctx);
-  const r = await target.coordinator.submit(createOp(inputs));
+  const r = await target.coordinator
+    .submit(createOp(inputs))
+    .catch((e) => partialCreateOnUnknownCommit(e, inputs, (key) => outputs(inputs, { key, memberKeys: [], adopted: !!inputs.adoptExisting, adoptedMembers: null }, ctx)));
   return { id: r.key, outs: outputs(inputs, r, ctx) };
 }
 
@@ -155,7 +157,7 @@ export async function update(id: string, olds: LocalUserGroupOutputs, news: Inpu
     label: label(news.name),
     async stage(client, touched) {
       const cur = await client.getGroup(id, true);
-      if (!cur) throw new SpsRefusedError(`group key ${id} no longer exists on SPS (deleted outside Pulumi); run "pulumi refresh", then "pulumi up" to recreate it`);
+      if (!cur) throw new SpsRefusedError(`group key ${id} is not on SPS (deleted outside Pulumi, or an earlier commit with an unknown outcome did not apply); run "pulumi refresh", then "pulumi up" to create it`);
       touched.add(id);
       const memberKeys = await resolveMembers(client, news);
       await client.putItem(GROUPS, id, { ...cur.body, name: news.name, members: memberKeys });

@@ -9,7 +9,7 @@ import { USERS, type SpsClient } from "./client";
 import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
 import type { StagedOperation } from "./coordinator";
 import { SpsRefusedError } from "./errors";
-import { assertLocalUsersManageable, configureSps, effectiveUrl, targetFor, type SpsProviderContext } from "./provider-context";
+import { assertLocalUsersManageable, configureSps, effectiveUrl, partialCreateOnUnknownCommit, targetFor, type SpsProviderContext } from "./provider-context";
 import { passwordRefSchema, type UserItem } from "./schemas";
 
 export const configure = configureSps;
@@ -114,7 +114,9 @@ function createOp(inputs: Inputs): StagedOperation<{ key: string; adopted: boole
 export async function create(inputs: Inputs, ctx: SpsProviderContext): Promise<pulumi.dynamic.CreateResult> {
   const target = targetFor(inputs.connection, ctx);
   await assertLocalUsersManageable(target);
-  const r = await target.coordinator.submit(createOp(inputs));
+  const r = await target.coordinator
+    .submit(createOp(inputs))
+    .catch((e) => partialCreateOnUnknownCommit(e, inputs, (key) => outputs(inputs, key, ctx, { adopted: !!inputs.adopt })));
   return { id: r.key, outs: outputs(inputs, r.key, ctx, { adopted: r.adopted }) };
 }
 
@@ -127,7 +129,7 @@ function updateOp(key: string, olds: LocalUserOutputs, news: Inputs): StagedOper
     label: label(news.name),
     async stage(client, touched) {
       const cur = await client.getUser(key, true);
-      if (!cur) throw new SpsRefusedError(`user key ${key} no longer exists on SPS (deleted outside Pulumi); run "pulumi refresh" to drop it from state, then "pulumi up" to recreate it`);
+      if (!cur) throw new SpsRefusedError(`user key ${key} is not on SPS (deleted outside Pulumi, or an earlier commit with an unknown outcome did not apply); run "pulumi refresh" to drop it from state, then "pulumi up" to create it`);
       touched.add(key);
       previousPasswordKey = passwordKeyOf(cur);
       let pw = previousPasswordKey;

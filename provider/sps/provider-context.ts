@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { pulumiDebugLog } from "../http";
 import { resolveSpsConnection, spsDefaultsFrom, type SpsConnection, type SpsConnectionInput, type SpsDefaults } from "./connection";
 import type { SpsCoordinator } from "./coordinator";
-import { SpsRefusedError } from "./errors";
+import { SpsCommitUnknownError, SpsRefusedError } from "./errors";
 import { coordinatorFor } from "./registry";
 
 /** What `configure` leaves for the CRUD methods: config defaults, or the error to rethrow. */
@@ -61,4 +61,20 @@ export async function assertLocalUsersManageable(target: SpsTarget): Promise<voi
         "Switch Users & Access Control > Login options to local or RADIUS, or remove the SpsLocalUser resources.",
     );
   }
+}
+
+/**
+ * Turns an unknown commit outcome of a create into a partial create (an error carrying `id`, `properties`
+ * and `reasons`, pulumi-dynamic-provider.md §1.7): the engine keeps the resource in state under the key
+ * SPS gave it and calls update on the next up, which finds the object (the commit was applied) and completes
+ * it, so no orphan is left. `properties` must carry `__provider`: the host adds it only to successful results.
+ */
+export function partialCreateOnUnknownCommit(e: unknown, inputs: { __provider?: unknown }, outputsFor: (key: string) => object): never {
+  const staged = e instanceof SpsCommitUnknownError ? (e.staged as { key?: unknown } | undefined) : undefined;
+  if (typeof staged?.key !== "string") throw e;
+  const err = new Error((e as Error).message) as Error & { id: string; properties: object; reasons: string[] };
+  err.id = staged.key;
+  err.properties = { ...outputsFor(staged.key), __provider: inputs.__provider };
+  err.reasons = [(e as Error).message];
+  throw err;
 }
