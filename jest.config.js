@@ -7,4 +7,5 @@ module.exports = {
   testTimeout: 60000,
   // Two cores in CI: two workers keep host processes and emulators from starving each other.
   maxWorkers: 2,
+  reporters: ["default", "<rootDir>/test/summary-reporter.js"],
 };
