@@ -93,7 +93,7 @@ async function main(): Promise<number> {
     fs.writeFileSync(accessFile, EDITED_ACCESS);
     out("\n--- access file edited: alice renamed to alice.jones, carol moved into platform-ops, bob removed, dave added ---");
     await step("pulumi up (apply the edit)", "up");
-    await step("pulumi refresh (read back: no drift besides password timestamps first recorded now)", "refresh");
+    await step("pulumi refresh (read back: no drift)", "refresh");
     await step("pulumi destroy", "destroy");
     const left = emu.snapshot().users.filter((u) => !Object.values(SPS_SANDBOX_USERS).some((s) => s.username === u.name));
     if (left.length) throw new Error(`users left behind on SPS: ${left.map((u) => u.name).join(", ")}`);
