@@ -8,3 +8,6 @@ export { SpsLocalUser, SpsLocalUserGroup } from "./sps";
 export type { SpsLocalUserArgs, SpsLocalUserGroupArgs, SpsConnectionArgs } from "./sps";
 export { PsmSuspendPermission } from "./cyberark";
 export type { PsmSuspendPermissionArgs, CyberArkConnectionArgs } from "./cyberark";
+export * as sessions from "./sessions";
+export { createSessionTarget, withSessionTarget, loadTargetConnection, CAPABILITIES } from "./sessions";
+export type { SessionAction, SessionResult, SessionTargetName } from "./sessions";
