@@ -52,7 +52,8 @@ export function validateCyberArkConnection(conn: unknown): CyberArkConnection {
   throw new ConfigError(field, `is missing or invalid; ${FIX[field] ?? "see CyberArkConnection"}`);
 }
 
-const ENV = {
+/** Environment variable of each connection field. */
+export const CYBERARK_ENV = {
   url: "CYBERARK_URL",
   username: "CYBERARK_USERNAME",
   password: "CYBERARK_PASSWORD",
@@ -68,18 +69,18 @@ const ENV = {
  * Throws ConfigError whose field is the variable name and whose message says how to fix it.
  */
 export function cyberArkConnectionFromEnv(env: Record<string, string | undefined> = process.env): CyberArkConnection {
-  const get = (k: keyof typeof ENV) => {
-    const v = env[ENV[k]];
+  const get = (k: keyof typeof CYBERARK_ENV) => {
+    const v = env[CYBERARK_ENV[k]];
     return v === undefined || v.trim() === "" ? undefined : v;
   };
   for (const k of ["url", "username", "password"] as const) {
-    if (get(k) === undefined) throw new ConfigError(ENV[k], `is not set; ${FIX[k]}`);
+    if (get(k) === undefined) throw new ConfigError(CYBERARK_ENV[k], `is not set; ${FIX[k]}`);
   }
   let authMethod: CyberArkAuthMethod | undefined;
   const am = get("authMethod");
   if (am !== undefined) {
     authMethod = AUTH_METHODS[am.trim().toLowerCase()];
-    if (!authMethod) throw new ConfigError(ENV.authMethod, `"${am}" is not supported; ${FIX.authMethod} (or leave it unset for CyberArk)`);
+    if (!authMethod) throw new ConfigError(CYBERARK_ENV.authMethod, `"${am}" is not supported; ${FIX.authMethod} (or leave it unset for CyberArk)`);
   }
   let insecureSkipVerify: boolean | undefined;
   const isv = get("insecureSkipVerify");
@@ -87,7 +88,7 @@ export function cyberArkConnectionFromEnv(env: Record<string, string | undefined
     const v = isv.trim().toLowerCase();
     if (["true", "1", "yes"].includes(v)) insecureSkipVerify = true;
     else if (["false", "0", "no"].includes(v)) insecureSkipVerify = false;
-    else throw new ConfigError(ENV.insecureSkipVerify, `"${isv}" is not a boolean; use true or false`);
+    else throw new ConfigError(CYBERARK_ENV.insecureSkipVerify, `"${isv}" is not a boolean; use true or false`);
   }
   const conn = {
     url: get("url")!.trim(),
@@ -100,8 +101,8 @@ export function cyberArkConnectionFromEnv(env: Record<string, string | undefined
   try {
     return validateCyberArkConnection(conn);
   } catch (e) {
-    if (e instanceof ConfigError && e.field in ENV) {
-      throw new ConfigError(ENV[e.field as keyof typeof ENV], `is invalid; ${FIX[e.field]}`);
+    if (e instanceof ConfigError && e.field in CYBERARK_ENV) {
+      throw new ConfigError(CYBERARK_ENV[e.field as keyof typeof CYBERARK_ENV], `is invalid; ${FIX[e.field]}`);
     }
     throw e;
   }

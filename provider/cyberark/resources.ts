@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { withSecretOutputs } from "../dynamic/inputs";
 import { providerShim } from "../dynamic/shim";
 
 /** The serialized provider (exported for the test harness, which serializes it as dynamic.Resource does). */
@@ -113,7 +114,7 @@ export class PsmSuspendPermission extends pulumi.dynamic.Resource {
         verify: args?.verify === undefined ? undefined : pulumi.secret(args.verify),
         connection: args?.connection === undefined ? undefined : pulumi.secret(args.connection),
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "verify", "connection"] },
+      withSecretOutputs(opts, ["verify", "connection"]),
       "pam",
       "PsmSuspendPermission",
     );

@@ -42,3 +42,8 @@ export const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a ??
 export function secretIfSet<T>(v: pulumi.Input<T> | undefined): pulumi.Output<pulumi.Unwrap<T>> | undefined {
   return v === undefined ? undefined : pulumi.secret(v);
 }
+
+/** Resource options with `keys` added to `additionalSecretOutputs` (outputs holding credentials). */
+export function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined, keys: string[]): pulumi.CustomResourceOptions {
+  return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...keys] };
+}

@@ -162,11 +162,8 @@ export interface TransportErrorInit {
   cause?: unknown;
 }
 
-/**
- * No answer: connection refused or reset, DNS failure, TLS failure. Codes: `CONNECTION_REFUSED`,
- * `CONNECTION_RESET`, `DNS_LOOKUP_FAILED`, `TLS_VERIFY_FAILED`, `TLS_FAILED`, `CONNECTION_FAILED`.
- */
-export class ConnectionError extends PamError {
+/** Base of {@link ConnectionError} and {@link TimeoutError}: no complete answer arrived. */
+export abstract class TransportError extends PamError {
   readonly code: string;
   readonly vendor: string;
   readonly method: string;
@@ -181,22 +178,16 @@ export class ConnectionError extends PamError {
 }
 
 /**
+ * No answer: connection refused or reset, DNS failure, TLS failure. Codes: `CONNECTION_REFUSED`,
+ * `CONNECTION_RESET`, `DNS_LOOKUP_FAILED`, `TLS_VERIFY_FAILED`, `TLS_FAILED`, `CONNECTION_FAILED`.
+ */
+export class ConnectionError extends TransportError {}
+
+/**
  * The answer did not arrive in time, or the caller aborted. Codes: `CONNECT_TIMEOUT`,
  * `HEADERS_TIMEOUT`, `BODY_TIMEOUT`, `REQUEST_TIMEOUT` (the request's `timeoutMs`), `ABORTED`.
  */
-export class TimeoutError extends PamError {
-  readonly code: string;
-  readonly vendor: string;
-  readonly method: string;
-  readonly path: string;
-  constructor(init: TransportErrorInit) {
-    super(`${init.vendor} ${init.method} ${init.path}: ${init.detail}`, init.cause === undefined ? undefined : { cause: init.cause });
-    this.code = init.code;
-    this.vendor = init.vendor;
-    this.method = init.method;
-    this.path = init.path;
-  }
-}
+export class TimeoutError extends TransportError {}
 
 /**
  * A 2xx whose body is not JSON, is empty where the caller did not allow it, or fails the caller's

@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { cyberArkConnectionFromEnv, type CyberArkConnection } from "../cyberark/config";
+import { CYBERARK_ENV, cyberArkConnectionFromEnv, type CyberArkConnection } from "../cyberark/config";
 import { PamError } from "../http";
 import { SENHASEGURA_ENV, senhaseguraConnectionFromEnv, type SenhaseguraConnection } from "../senhasegura/config";
 import { spsConnectionFromEnv } from "../sps/active-sessions";
@@ -24,14 +24,7 @@ export interface TargetConnections {
 /** Environment variable of each config-file field, per target (the vendors' own variable names). */
 export const CONNECTION_ENV = {
   sps: { url: "SPS_URL", username: "SPS_USERNAME", password: "SPS_PASSWORD", caCertificates: "SPS_CA_CERTIFICATES", insecureSkipVerify: "SPS_INSECURE_SKIP_VERIFY" },
-  cyberark: {
-    url: "CYBERARK_URL",
-    username: "CYBERARK_USERNAME",
-    password: "CYBERARK_PASSWORD",
-    authMethod: "CYBERARK_AUTH_METHOD",
-    caCertificates: "CYBERARK_CA_CERTIFICATES",
-    insecureSkipVerify: "CYBERARK_INSECURE_SKIP_VERIFY",
-  },
+  cyberark: CYBERARK_ENV,
   senhasegura: SENHASEGURA_ENV,
 } as const;
 

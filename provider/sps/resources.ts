@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { withSecretOutputs } from "../dynamic/inputs";
 import { providerShim } from "../dynamic/shim";
 
 /** The serialized providers (exported for the test harness, which serializes them as dynamic.Resource does). */
@@ -30,11 +31,6 @@ export interface SpsLocalUserArgs {
   connection?: pulumi.Input<SpsConnectionArgs>;
 }
 
-const secretOutputs = (opts?: pulumi.CustomResourceOptions, keys: string[] = []) => ({
-  ...opts,
-  additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...keys],
-});
-
 /**
  * A local user of One Identity Safeguard for Privileged Sessions
  * (`/api/configuration/aaa/local_database/users`). Its id is the SPS key. Group membership is managed by
@@ -64,7 +60,7 @@ export class SpsLocalUser extends pulumi.dynamic.Resource {
         adopt: args?.adopt,
         connection: args?.connection === undefined ? undefined : pulumi.secret(args.connection),
       },
-      secretOutputs(opts, ["password", "connection"]),
+      withSecretOutputs(opts, ["password", "connection"]),
       "pam",
       "SpsLocalUser",
     );
@@ -113,7 +109,7 @@ export class SpsLocalUserGroup extends pulumi.dynamic.Resource {
         adoptExisting: args?.adoptExisting,
         connection: args?.connection === undefined ? undefined : pulumi.secret(args.connection),
       },
-      secretOutputs(opts, ["connection"]),
+      withSecretOutputs(opts, ["connection"]),
       "pam",
       "SpsLocalUserGroup",
     );

@@ -1,22 +1,14 @@
 import { cyberArkConnectionFromEnv, listLiveSessions, suspendLiveSession, withCyberArkSession } from "../../provider/cyberark";
+import { useFreeSandboxPorts } from "../sandbox/test-port";
 import { PVWA_SANDBOX_OFFSET, PVWA_SANDBOX_USERS, startSandboxPvwa } from "../sandbox/pvwa";
 
 describe("PVWA sandbox", () => {
-  const saved = process.env.PAM_SANDBOX_PORT_BASE;
-  // A shifted base keeps this test off the fixed ports a developer's running sandbox uses.
-  const base = 30000 + Math.floor(Math.random() * 20000);
-  beforeAll(() => {
-    process.env.PAM_SANDBOX_PORT_BASE = String(base);
-  });
-  afterAll(() => {
-    if (saved === undefined) delete process.env.PAM_SANDBOX_PORT_BASE;
-    else process.env.PAM_SANDBOX_PORT_BASE = saved;
-  });
+  useFreeSandboxPorts();
 
   it("serves HTTPS on base+1 with env the client reads, showing the suspend permission model", async () => {
     const sb = await startSandboxPvwa();
     try {
-      expect(sb.env.CYBERARK_URL).toBe(`https://127.0.0.1:${base + PVWA_SANDBOX_OFFSET}`);
+      expect(sb.env.CYBERARK_URL).toBe(`https://127.0.0.1:${Number(process.env.PAM_SANDBOX_PORT_BASE) + PVWA_SANDBOX_OFFSET}`);
       const conn = cyberArkConnectionFromEnv(sb.env);
       expect(conn.authMethod).toBe("CyberArk");
       await withCyberArkSession(conn, async (c) => {

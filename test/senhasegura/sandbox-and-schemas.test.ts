@@ -4,13 +4,11 @@ import { senhaseguraConnectionFromEnv } from "../../provider/senhasegura/config"
 import { sessionsBodySchema } from "../../provider/senhasegura/schemas";
 import { dropSession, listRemoteSessions, normalizeSession } from "../../provider/senhasegura/sessions";
 import { startSandboxSenhasegura } from "../sandbox/senhasegura";
+import { useFreeSandboxPorts } from "../sandbox/test-port";
 import * as path from "path";
 
 describe("senhasegura sandbox over HTTPS", () => {
-  const saved = process.env.PAM_SANDBOX_PORT_BASE;
-  // A port base of its own so that a running `npm run sandbox` does not collide with this test.
-  beforeAll(() => (process.env.PAM_SANDBOX_PORT_BASE = String(30000 + (process.pid % 20000))));
-  afterAll(() => (saved === undefined ? delete process.env.PAM_SANDBOX_PORT_BASE : (process.env.PAM_SANDBOX_PORT_BASE = saved)));
+  useFreeSandboxPorts();
 
   it("serves seeded active and ended sessions to a client built from its env, trusting the test CA", async () => {
     const sb = await startSandboxSenhasegura();

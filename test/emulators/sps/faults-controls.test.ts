@@ -4,6 +4,7 @@ import { Agent } from "undici";
 import { startSandboxSps } from "../../sandbox/sps";
 import { createSpsEmulator, type SpsEmulator } from "./index";
 import { loggedIn, SpsTestClient } from "./test-client";
+import { useFreeSandboxPorts } from "../../sandbox/test-port";
 
 const USERS = "/api/configuration/aaa/local_database/users";
 
@@ -85,9 +86,9 @@ describe("SPS emulator faults and controls", () => {
 });
 
 describe("SPS sandbox starter", () => {
+  useFreeSandboxPorts();
+
   it("serves HTTPS on the shifted fixed port with demo data and the documented env", async () => {
-    const saved = process.env.PAM_SANDBOX_PORT_BASE;
-    process.env.PAM_SANDBOX_PORT_BASE = String(20000 + (process.pid % 20000));
     const sb = await startSandboxSps();
     const agent = new Agent({ connect: { ca: readFileSync(sb.env.SPS_CA_CERTIFICATES) } });
     try {
@@ -101,8 +102,6 @@ describe("SPS sandbox starter", () => {
     } finally {
       await agent.close();
       await sb.close();
-      if (saved === undefined) delete process.env.PAM_SANDBOX_PORT_BASE;
-      else process.env.PAM_SANDBOX_PORT_BASE = saved;
     }
   });
 });
