@@ -72,6 +72,8 @@ export interface DeploymentOptions {
 
 /** An `up` in progress: see {@link Deployment.begin}. */
 export interface UpSession {
+  /** The provider host serving this operation (tests interrupt it as the engine does on cancel). */
+  readonly host: ProviderHost;
   register(d: DesiredResource): Promise<Props>;
   finish(): Promise<OperationResult>;
 }
@@ -217,6 +219,7 @@ export class Deployment {
     };
 
     return {
+      host,
       register: async (d) => {
         if (registered.has(d.name)) throw new Error(`resource ${d.name} registered twice`);
         registered.add(d.name);

@@ -166,7 +166,7 @@ export async function startHost(opts: { cwd: string; project?: string; env?: Nod
     },
     async stop() {
       client.close();
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return; // already gone (crashed or interrupted)
       // The host never exits on its own; the engine interrupts it, then kills it after 5 s.
       const exited = new Promise<void>((r) => child.once("exit", () => r()));
       child.kill("SIGINT");

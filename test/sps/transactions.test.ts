@@ -192,3 +192,28 @@ describe("SpsLocalUser and SpsLocalUserGroup inputs, adoption and connections", 
     }
   });
 });
+
+describe("SPS provider host interrupted mid-transaction", () => {
+  it("rolls the open transaction back on SIGINT so that administrators are not locked out", async () => {
+    const fx = await spsFixture();
+    try {
+      // Staging stalls on the password object: the transaction (and the global lock) is open meanwhile.
+      fx.emu.faults.plan("POST /api/configuration/passwords", { kind: "delay", ms: 5000 });
+      const session = await fx.deployment().begin();
+      const pending = session.register(fx.user("interrupted", "pw-int-x")).catch((e: Error) => e);
+      const opened = () => fx.emu.snapshot().transaction.open;
+      while (!opened()) await new Promise((r) => setTimeout(r, 20));
+      expect(fx.emu.snapshot().transaction).toMatchObject({ open: true, via: "rest" });
+      // What the engine does on cancel: interrupt the provider host.
+      const exited = new Promise((r) => session.host.child.once("exit", r));
+      session.host.child.kill("SIGINT");
+      await exited;
+      expect(fx.emu.log.entries.some((e) => e.method === "DELETE" && e.path === "/api/transaction")).toBe(true);
+      expect(fx.emu.snapshot().transaction.open).toBe(false);
+      expect(await pending).toBeInstanceOf(Error);
+      await session.finish().catch(() => undefined);
+    } finally {
+      await fx.close();
+    }
+  });
+});
