@@ -31,6 +31,8 @@ export class SpsClient {
   private loggingIn?: Promise<void>;
   /** Incremented at every login: a transaction opened under an older generation is gone. */
   generation = 0;
+  /** Username → key in the open transaction's staged view; dropped by any user write or a new transaction. */
+  private stagedUserIndex?: Promise<Map<string, string>>;
 
   private readonly requestTimeoutMs?: number;
 
@@ -134,6 +136,7 @@ export class SpsClient {
    * type are not public [UNK] sps.md §14.1, so both are accepted.
    */
   async openTransaction(): Promise<void> {
+    this.stagedUserIndex = undefined;
     await this.ensureLogin();
     try {
       await this.write({ method: "POST", path: "/api/transaction", json: {}, allowEmpty: true });
@@ -214,17 +217,43 @@ export class SpsClient {
     return (await this.write({ method: "POST", path: PASSWORDS, json: { plain }, schema: createdSchema })).key;
   }
 
+  /**
+   * Username → key as the open transaction sees it, built once per transaction (there is no server-side
+   * filter, so it costs one GET per user [INF] sps.md §13) and shared by every group that names members.
+   */
+  stagedUserKeysByName(): Promise<Map<string, string>> {
+    this.stagedUserIndex ??= (async () => {
+      const byName = new Map<string, string>();
+      for (const k of await this.listKeys(USERS, true)) {
+        const u = await this.getUser(k, true);
+        if (u) byName.set(u.body.name, u.key);
+      }
+      return byName;
+    })().catch((e) => {
+      this.stagedUserIndex = undefined;
+      throw e;
+    });
+    return this.stagedUserIndex;
+  }
+
+  private touched(collection: string): void {
+    if (collection === USERS) this.stagedUserIndex = undefined;
+  }
+
   async createItem(collection: string, body: Record<string, unknown>): Promise<string> {
+    this.touched(collection);
     return (await this.write({ method: "POST", path: collection, json: body, schema: createdSchema })).key;
   }
 
   /** PUT replaces the whole object [INF] sps.md §4.3: callers send the full body. */
   async putItem(collection: string, key: string, body: Record<string, unknown>): Promise<void> {
+    this.touched(collection);
     await this.write({ method: "PUT", path: `${collection}/${encodeURIComponent(key)}`, json: body, allowEmpty: true, retrySafe: true });
   }
 
   /** DELETE; false when the object was already gone (404). */
   async deleteItem(collection: string, key: string): Promise<boolean> {
+    this.touched(collection);
     try {
       await this.write({ method: "DELETE", path: `${collection}/${encodeURIComponent(key)}`, allowEmpty: true, retrySafe: true });
       return true;

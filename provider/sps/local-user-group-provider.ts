@@ -6,7 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkInputs, jsonSafe } from "../dynamic/inputs";
-import { GROUPS, USERS, type SpsClient } from "./client";
+import { GROUPS, type SpsClient } from "./client";
 import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
 import type { StagedOperation } from "./coordinator";
 import { SpsRefusedError } from "./errors";
@@ -78,17 +78,13 @@ export async function diff(_id: string, olds: LocalUserGroupOutputs, news: Input
 
 /**
  * Member keys to store: the given keys plus usernames resolved in the transaction's staged view (so a
- * user created in the same batch is found). There is no server-side filter: one GET per user [INF] sps.md §13.
+ * user created in the same batch is found), through an index built once per transaction.
  */
 async function resolveMembers(client: SpsClient, inputs: Inputs): Promise<string[]> {
   const keys = [...(inputs.members ?? [])];
   const names = inputs.memberNames ?? [];
   if (names.length) {
-    const byName = new Map<string, string>();
-    for (const k of await client.listKeys(USERS, true)) {
-      const u = await client.getUser(k, true);
-      if (u) byName.set(u.body.name, u.key);
-    }
+    const byName = await client.stagedUserKeysByName();
     for (const n of names) {
       const k = byName.get(n);
       if (!k) throw new SpsRefusedError(`memberNames: no SPS local user is named "${n}"; create it first (or list its key in members)`);

@@ -167,12 +167,20 @@ describe("SpsLocalUser and SpsLocalUserGroup inputs, adoption and connections", 
     expect(snap.users.some((u) => u.key === legacyKey)).toBe(false); // adopted users are managed: deleted
   });
 
-  it("resolves memberNames to keys and reads a user by key without managing it", async () => {
+  it("resolves memberNames to keys with one username index per transaction, and names an unknown username", async () => {
     const seeded = fx.emu.controls.seedUser("external", "ext-pw-1");
-    const r = await fx.deployment().up([fx.user("inside", "pw-in-1"), fx.group("mixed", ["inside"], { memberNames: ["external"] })]);
+    const r = await fx.deployment().up([
+      fx.user("inside", "pw-in-1"),
+      fx.group("mixed", ["inside"], { memberNames: ["external"] }),
+      fx.group("names-only", [], { memberNames: ["external", "inside"] }, { dependsOn: ["inside"] }),
+    ]);
     expect(r.failures).toEqual([]);
-    expect(committed(fx.emu, builtins).groups.mixed).toEqual(["external", "inside"]);
+    expect(committed(fx.emu, builtins).groups).toEqual({ mixed: ["external", "inside"], "names-only": ["external", "inside"] });
     expect(r.outputs.mixed.memberKeys).toContain(seeded);
+    // Both groups were staged in one transaction and shared one username index (no N+1 per group).
+    expect(fx.emu.log.entries.filter((e) => e.method === "GET" && e.path === "/api/configuration/aaa/local_database/users").length).toBe(1);
+    const unknown = await fx.deployment().up([fx.user("inside", "pw-in-1"), fx.group("mixed", ["inside"], { memberNames: ["nobody"] })]);
+    expect(unknown.failures[0].message).toMatch(/memberNames: no SPS local user is named "nobody"/);
   });
 
   it("treats a change of appliance URL as a replacement and a change of credentials alone as no change", async () => {
