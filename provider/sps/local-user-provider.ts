@@ -41,6 +41,11 @@ export interface LocalUserOutputs {
   url: string | null;
   /** SPS's `password_created` (UNIX seconds) as last seen; null until the first read after a password change. */
   passwordCreated: number | null;
+  /**
+   * Key of the SPS password object this provider set (a reference, not the secret). Password objects are
+   * single-use and cannot be changed [DOC] sps.md §5, so any password change on SPS shows as another key.
+   */
+  passwordKey: string | null;
   passwordInSync: boolean;
   adopted: boolean;
 }
@@ -67,6 +72,7 @@ function outputs(inputs: Inputs, key: string, ctx: SpsProviderContext | undefine
     key,
     url: effectiveUrl(inputs.connection, ctx) ?? null,
     passwordCreated: null,
+    passwordKey: null,
     passwordInSync: true,
     adopted: false,
     ...extra,
@@ -84,7 +90,9 @@ export async function diff(_id: string, olds: LocalUserOutputs, news: Inputs, ct
   return { changes: changed || replaces.length > 0, replaces, deleteBeforeReplace: false };
 }
 
-function createOp(inputs: Inputs): StagedOperation<{ key: string; adopted: boolean }> {
+type Staged = { key: string; adopted: boolean; passwordKey: string | null };
+
+function createOp(inputs: Inputs): StagedOperation<Staged> {
   return {
     kind: "create",
     priority: 0,
@@ -96,17 +104,17 @@ function createOp(inputs: Inputs): StagedOperation<{ key: string; adopted: boole
       if (existing) {
         touched.add(existing.key);
         await client.putItem(USERS, existing.key, bodyForPut(existing, inputs.name, pw));
-        return { key: existing.key, adopted: true };
+        return { key: existing.key, adopted: true, passwordKey: pw };
       }
       const key = await client.createItem(USERS, { name: inputs.name, password: pw });
       touched.add(key);
-      return { key, adopted: false };
+      return { key, adopted: false, passwordKey: pw };
     },
     async verify(client) {
       // Adoption is idempotent to restage; a created user is found by name.
       if (inputs.adopt) return undefined;
       const u = await client.findUserByName(inputs.name);
-      return u ? { key: u.key, adopted: false } : undefined;
+      return u ? { key: u.key, adopted: false, passwordKey: passwordKeyOf(u) ?? null } : undefined;
     },
   };
 }
@@ -117,10 +125,10 @@ export async function create(inputs: Inputs, ctx: SpsProviderContext): Promise<p
   const r = await target.coordinator
     .submit(createOp(inputs))
     .catch((e) => partialCreateOnUnknownCommit(e, inputs, (key) => outputs(inputs, key, ctx, { adopted: !!inputs.adopt })));
-  return { id: r.key, outs: outputs(inputs, r.key, ctx, { adopted: r.adopted }) };
+  return { id: r.key, outs: outputs(inputs, r.key, ctx, { adopted: r.adopted, passwordKey: r.passwordKey }) };
 }
 
-function updateOp(key: string, olds: LocalUserOutputs, news: Inputs): StagedOperation<true> {
+function updateOp(key: string, olds: LocalUserOutputs, news: Inputs): StagedOperation<{ passwordKey: string }> {
   const newPassword = olds.password !== news.password || olds.passwordInSync === false;
   let previousPasswordKey: string | undefined;
   return {
@@ -138,12 +146,13 @@ function updateOp(key: string, olds: LocalUserOutputs, news: Inputs): StagedOper
         touched.add(pw);
       }
       await client.putItem(USERS, key, bodyForPut(cur, news.name, pw));
-      return true;
+      return { passwordKey: pw };
     },
     async verify(client) {
       const u = await client.getUser(key);
-      const applied = u && u.body.name === news.name && (!newPassword || passwordKeyOf(u) !== previousPasswordKey);
-      return applied ? true : undefined;
+      const seen = u ? passwordKeyOf(u) : undefined;
+      const applied = u && u.body.name === news.name && seen && (!newPassword || seen !== previousPasswordKey);
+      return applied ? { passwordKey: seen } : undefined;
     },
   };
 }
@@ -152,9 +161,13 @@ export async function update(id: string, olds: LocalUserOutputs, news: Inputs, c
   const target = targetFor(news.connection, ctx);
   await assertLocalUsersManageable(target);
   const passwordChanged = olds.password !== news.password || olds.passwordInSync === false;
-  await target.coordinator.submit(updateOp(id, olds, news));
+  const r = await target.coordinator.submit(updateOp(id, olds, news));
   return {
-    outs: outputs(news, id, ctx, { adopted: olds.adopted ?? false, passwordCreated: passwordChanged ? null : olds.passwordCreated ?? null }),
+    outs: outputs(news, id, ctx, {
+      adopted: olds.adopted ?? false,
+      passwordCreated: passwordChanged ? null : olds.passwordCreated ?? null,
+      passwordKey: r.passwordKey,
+    }),
   };
 }
 
@@ -163,14 +176,20 @@ export async function read(id: string, props: Partial<LocalUserOutputs>, ctx: Sp
   const u = await target.coordinator.read((c) => c.getUser(id));
   if (!u) return { id: "", props: {} }; // gone: the engine drops it from state
   const seen = u.body.password_created ?? null;
-  // [DOC] seed: password_created changes with the password; a change we did not make is drift.
-  const changedOutside = props.passwordCreated != null && seen != null && seen !== props.passwordCreated;
+  const seenKey = passwordKeyOf(u) ?? null;
+  // A password set on SPS is a new single-use password object, so its key differs from the one we set;
+  // password_created ([DOC] seed) is the fallback for state written before passwordKey existed.
+  const changedOutside =
+    props.passwordKey != null
+      ? seenKey !== props.passwordKey
+      : props.passwordCreated != null && seen != null && seen !== props.passwordCreated;
   const outs = jsonSafe({
     ...props,
     name: u.body.name,
     key: u.key,
     url: props.url ?? effectiveUrl(props.connection, ctx) ?? null,
     passwordCreated: seen,
+    passwordKey: props.passwordKey ?? null,
     passwordInSync: props.passwordInSync !== false && !changedOutside,
     adopt: props.adopt ?? false,
     adopted: props.adopted ?? false,

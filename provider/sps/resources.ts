@@ -40,8 +40,10 @@ export class SpsLocalUser extends pulumi.dynamic.Resource {
   /** The SPS key of the user (also the resource id). */
   declare readonly key: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
-  /** SPS `password_created` (UNIX seconds) as last read; null until the first refresh after a password change. */
+  /** SPS `password_created` (UNIX seconds) as last read; null until the first refresh after a create or password change. */
   declare readonly passwordCreated: pulumi.Output<number | null>;
+  /** Key of the SPS password object Pulumi set (a reference, not the secret); another key on SPS means drift. */
+  declare readonly passwordKey: pulumi.Output<string | null>;
   /** False when a refresh saw the password changed on SPS; the next `up` sets it again. */
   declare readonly passwordInSync: pulumi.Output<boolean>;
   /** True when an existing user was adopted. */
@@ -54,7 +56,7 @@ export class SpsLocalUser extends pulumi.dynamic.Resource {
       spsLocalUserProvider,
       name,
       {
-        key: undefined, passwordCreated: undefined, passwordInSync: undefined, adopted: undefined, url: undefined,
+        key: undefined, passwordCreated: undefined, passwordKey: undefined, passwordInSync: undefined, adopted: undefined, url: undefined,
         name: args?.name,
         password: args?.password === undefined ? undefined : pulumi.secret(args.password),
         adopt: args?.adopt,

@@ -15,7 +15,7 @@ const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic/";
 export const RESOURCE_TYPES: Record<string, { additionalSecretOutputs: string[]; outputs: string[] }> = {
   "pulumi-nodejs:dynamic/pam:SpsLocalUser": {
     additionalSecretOutputs: ["password", "connection"],
-    outputs: ["key", "passwordCreated", "passwordInSync", "adopted", "url"],
+    outputs: ["key", "passwordCreated", "passwordKey", "passwordInSync", "adopted", "url"],
   },
   "pulumi-nodejs:dynamic/pam:SpsLocalUserGroup": {
     additionalSecretOutputs: ["connection"],

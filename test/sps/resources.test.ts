@@ -129,6 +129,35 @@ async function outOfBand(fx: SpsFixture) {
   };
 }
 
+describe("SpsLocalUser password drift", () => {
+  let fx: SpsFixture;
+  beforeEach(async () => {
+    fx = await spsFixture();
+  });
+  afterEach(() => fx.close());
+
+  it("detects a password reset on SPS right after the create, before any refresh recorded a timestamp", async () => {
+    const up = await fx.deployment().up([fx.user("gina", "pw-gina-1")]);
+    expect(up.failures).toEqual([]);
+    const key = up.outputs.gina.key as string;
+    expect(up.outputs.gina.passwordKey).toBe(fx.emu.snapshot().users.find((u) => u.key === key)!.passwordKey);
+    // The helpdesk resets the password in the same second (same password_created): only the object key tells.
+    const admin = await outOfBand(fx);
+    await admin.tx(async () => {
+      const pw = JSON.parse(await admin.post("/api/configuration/passwords", { plain: "helpdesk-reset-1" })).key;
+      await admin.put(`/api/configuration/aaa/local_database/users/${key}`, { name: "gina", password: pw });
+    });
+    const refreshed = await fx.deployment().refresh();
+    expect(refreshed.steps).toEqual([expect.objectContaining({ op: "refresh", name: "gina" })]);
+    expect(refreshed.outputs.gina.passwordInSync).toBe(false);
+    const fixed = await fx.deployment().up([fx.user("gina", "pw-gina-1")]);
+    expect(fixed.steps.map((s) => s.op)).toEqual(["update"]);
+    const after = fx.emu.snapshot().users.find((u) => u.key === key)!.passwordKey;
+    expect(fixed.outputs.gina.passwordKey).toBe(after);
+    expect((await fx.deployment().refresh()).steps.map((s) => s.op)).toEqual(["same"]);
+  });
+});
+
 describe("SpsLocalUser.get and SpsLocalUserGroup.get (read-only lookups)", () => {
   let fx: SpsFixture;
   beforeAll(async () => {
