@@ -10,7 +10,7 @@ import { GROUPS, type SpsClient } from "./client";
 import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
 import type { StagedOperation } from "./coordinator";
 import { SpsRefusedError } from "./errors";
-import { configureSps, effectiveUrl, partialCreateOnUnknownCommit, targetFor, type SpsProviderContext } from "./provider-context";
+import { configureSps, effectiveUrl, partialCreateOnUnknownCommit, targetFor, withStoredConnection, type SpsProviderContext } from "./provider-context";
 import type { GroupItem } from "./schemas";
 
 export const configure = configureSps;
@@ -168,8 +168,7 @@ export async function update(id: string, olds: LocalUserGroupOutputs, news: Inpu
 }
 
 export async function read(id: string, props: Partial<LocalUserGroupOutputs>, ctx: SpsProviderContext): Promise<pulumi.dynamic.ReadResult> {
-  const target = targetFor(props.connection, ctx);
-  const g: GroupItem | undefined = await target.coordinator.read((c) => c.getGroup(id));
+  const g: GroupItem | undefined = await withStoredConnection(props.connection, ctx, (t) => t.coordinator.read((c) => c.getGroup(id)));
   if (!g) return { id: "", props: {} };
   const inSync = props.memberKeys === undefined || (sameSet(props.memberKeys, g.body.members) && (props.name === undefined || props.name === g.body.name));
   return {
@@ -191,8 +190,7 @@ export async function read(id: string, props: Partial<LocalUserGroupOutputs>, ct
 }
 
 export async function del(id: string, props: LocalUserGroupOutputs, ctx: SpsProviderContext): Promise<void> {
-  const target = targetFor(props.connection, ctx);
-  await target.coordinator.submit<true>({
+  await withStoredConnection(props.connection, ctx, (target) => target.coordinator.submit<true>({
     kind: "delete",
     priority: 1,
     label: label(props.name),
@@ -215,6 +213,6 @@ export async function del(id: string, props: LocalUserGroupOutputs, ctx: SpsProv
       if (!props.adopted) return g ? undefined : true;
       return g && sameSet(g.body.members, (props.adoptedMembers ?? []).filter((k) => g.body.members.includes(k))) ? true : undefined;
     },
-  });
+  }));
 }
 export { del as delete };

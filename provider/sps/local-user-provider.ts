@@ -9,7 +9,7 @@ import { USERS, type SpsClient } from "./client";
 import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
 import type { StagedOperation } from "./coordinator";
 import { SpsRefusedError } from "./errors";
-import { assertLocalUsersManageable, configureSps, effectiveUrl, partialCreateOnUnknownCommit, targetFor, type SpsProviderContext } from "./provider-context";
+import { assertLocalUsersManageable, configureSps, effectiveUrl, partialCreateOnUnknownCommit, targetFor, withStoredConnection, type SpsProviderContext } from "./provider-context";
 import { passwordRefSchema, type UserItem } from "./schemas";
 
 export const configure = configureSps;
@@ -172,8 +172,7 @@ export async function update(id: string, olds: LocalUserOutputs, news: Inputs, c
 }
 
 export async function read(id: string, props: Partial<LocalUserOutputs>, ctx: SpsProviderContext): Promise<pulumi.dynamic.ReadResult> {
-  const target = targetFor(props.connection, ctx);
-  const u = await target.coordinator.read((c) => c.getUser(id));
+  const u = await withStoredConnection(props.connection, ctx, (t) => t.coordinator.read((c) => c.getUser(id)));
   if (!u) return { id: "", props: {} }; // gone: the engine drops it from state
   const seen = u.body.password_created ?? null;
   const seenKey = passwordKeyOf(u) ?? null;
@@ -215,9 +214,10 @@ function deleteOp(key: string, name: string): StagedOperation<true> {
 
 export async function del(id: string, props: LocalUserOutputs, ctx: SpsProviderContext): Promise<void> {
   if (props.name === "admin") throw new SpsRefusedError("the built-in SPS admin user cannot be deleted (SPS rule)");
-  const target = targetFor(props.connection, ctx);
-  await assertLocalUsersManageable(target);
-  await target.coordinator.submit(deleteOp(id, props.name));
+  await withStoredConnection(props.connection, ctx, async (target) => {
+    await assertLocalUsersManageable(target);
+    await target.coordinator.submit(deleteOp(id, props.name));
+  });
 }
 export { del as delete };
 

@@ -33,6 +33,29 @@ export function targetFor(connection: SpsConnectionInput | undefined, ctx: SpsPr
   return { conn, coordinator: coordinatorFor(conn, defaults.tuning, pulumiDebugLog()) };
 }
 
+/**
+ * Runs `fn` against the connection stored in a resource's outputs (refresh, delete). A credential change
+ * in `connection` alone is not a diff, so the stored copy can hold credentials that were rotated since;
+ * when SPS refuses them (401 at login) and the stack config or environment holds other credentials,
+ * `fn` runs once more with those. Choice: documented in README "Rotating credentials".
+ */
+export async function withStoredConnection<T>(
+  connection: SpsConnectionInput | undefined,
+  ctx: SpsProviderContext | undefined,
+  fn: (target: SpsTarget) => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn(targetFor(connection, ctx));
+  } catch (e) {
+    const refused = (e as { code?: string }).code === "HTTP_UNAUTHORIZED";
+    const d = ctx?.defaults?.connection ?? spsDefaultsFrom(undefined, process.env).connection;
+    const stored = connection ?? {};
+    const other = d.password !== undefined && (stored.password ?? d.password) !== d.password;
+    if (!refused || !other || (stored.username !== undefined && d.username === undefined)) throw e;
+    return fn(targetFor({ ...stored, username: d.username ?? stored.username, password: d.password }, ctx));
+  }
+}
+
 /** The appliance URL a resource lives on, normalised (a change of it means another appliance: replace). */
 export function effectiveUrl(connection: SpsConnectionInput | undefined, ctx: SpsProviderContext | undefined): string | undefined {
   const url = connection?.url ?? ctx?.defaults?.connection.url ?? process.env.SPS_URL;

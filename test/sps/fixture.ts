@@ -1,3 +1,4 @@
+import { request } from "undici";
 import { spsLocalUserGroupProvider, spsLocalUserProvider } from "../../provider/sps/resources";
 import { createSpsEmulator, type SpsEmulator, type SpsEmulatorOptions } from "../emulators/sps";
 import { Deployment, type DesiredResource } from "../harness/engine";
@@ -70,5 +71,33 @@ export function committed(emu: SpsEmulator, builtinGroups: string[] = []): { use
     groups: Object.fromEntries(
       snap.groups.filter((g) => !builtinGroups.includes(g.name)).map((g) => [g.name, g.members.map((k) => nameOf.get(k) ?? `?${k}`).sort()]),
     ),
+  };
+}
+
+/** A second REST client acting as another administrator, with plain undici. */
+export async function outOfBandAdmin(fx: SpsFixture) {
+  const auth = await request(`${fx.emu.url}/api/authentication`, { headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString("base64")}` } });
+  await auth.body.text();
+  const cookie = String(auth.headers["set-cookie"]).split(";")[0];
+  const call = async (method: "POST" | "PUT" | "DELETE", path: string, body?: unknown) => {
+    const r = await request(`${fx.emu.url}${path}`, { method, headers: { cookie, "content-type": "application/json" }, body: JSON.stringify(body ?? {}) });
+    const text = await r.body.text();
+    if (r.statusCode >= 300) throw new Error(`${method} ${path}: ${r.statusCode} ${text}`);
+    return text;
+  };
+  return {
+    post: (p: string, b: unknown) => call("POST", p, b),
+    put: (p: string, b: unknown) => call("PUT", p, b),
+    del: (p: string) => call("DELETE", p),
+    async tx(fn: () => Promise<void>) {
+      await call("POST", "/api/transaction", {});
+      try {
+        await fn();
+        await call("PUT", "/api/transaction", { status: "commit" });
+      } catch (e) {
+        await call("DELETE", "/api/transaction").catch(() => undefined);
+        throw e;
+      }
+    },
   };
 }

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import { BUILTIN_GROUPS } from "../emulators/sps";
 import { isSecret } from "../harness/values";
-import { ADMIN_PASSWORD, committed, spsFixture, type SpsFixture } from "./fixture";
+import { ADMIN_PASSWORD, committed, outOfBandAdmin, spsFixture, type SpsFixture } from "./fixture";
 
 const builtins = [...BUILTIN_GROUPS];
 
@@ -61,7 +61,7 @@ describe("SpsLocalUser and SpsLocalUserGroup through the engine-protocol harness
 
     // Another administrator, out of band: adds dave to team, resets carol's password, deletes frank.
     fx.emu.controls.advanceClock(5000);
-    const admin = await outOfBand(fx);
+    const admin = await outOfBandAdmin(fx);
     await admin.tx(async () => {
       await admin.put(`/api/configuration/aaa/local_database/groups/${teamKey}`, { name: "team", members: [carolKey, daveKey] });
       const pw = JSON.parse(await admin.post("/api/configuration/passwords", { plain: "reset-by-helpdesk" })).key;
@@ -100,35 +100,6 @@ describe("SpsLocalUser and SpsLocalUserGroup through the engine-protocol harness
   });
 });
 
-/** A second REST client acting as another administrator, with plain undici. */
-async function outOfBand(fx: SpsFixture) {
-  const { request } = await import("undici");
-  const auth = await request(`${fx.emu.url}/api/authentication`, { headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString("base64")}` } });
-  await auth.body.text();
-  const cookie = String(auth.headers["set-cookie"]).split(";")[0];
-  const call = async (method: "POST" | "PUT" | "DELETE", path: string, body?: unknown) => {
-    const r = await request(`${fx.emu.url}${path}`, { method, headers: { cookie, "content-type": "application/json" }, body: JSON.stringify(body ?? {}) });
-    const text = await r.body.text();
-    if (r.statusCode >= 300) throw new Error(`${method} ${path}: ${r.statusCode} ${text}`);
-    return text;
-  };
-  return {
-    post: (p: string, b: unknown) => call("POST", p, b),
-    put: (p: string, b: unknown) => call("PUT", p, b),
-    del: (p: string) => call("DELETE", p),
-    async tx(fn: () => Promise<void>) {
-      await call("POST", "/api/transaction", {});
-      try {
-        await fn();
-        await call("PUT", "/api/transaction", { status: "commit" });
-      } catch (e) {
-        await call("DELETE", "/api/transaction").catch(() => undefined);
-        throw e;
-      }
-    },
-  };
-}
-
 describe("SpsLocalUser password drift", () => {
   let fx: SpsFixture;
   beforeEach(async () => {
@@ -142,7 +113,7 @@ describe("SpsLocalUser password drift", () => {
     const key = up.outputs.gina.key as string;
     expect(up.outputs.gina.passwordKey).toBe(fx.emu.snapshot().users.find((u) => u.key === key)!.passwordKey);
     // The helpdesk resets the password in the same second (same password_created): only the object key tells.
-    const admin = await outOfBand(fx);
+    const admin = await outOfBandAdmin(fx);
     await admin.tx(async () => {
       const pw = JSON.parse(await admin.post("/api/configuration/passwords", { plain: "helpdesk-reset-1" })).key;
       await admin.put(`/api/configuration/aaa/local_database/users/${key}`, { name: "gina", password: pw });

@@ -1,5 +1,5 @@
 import { BUILTIN_GROUPS } from "../emulators/sps";
-import { committed, spsFixture, type SpsFixture } from "./fixture";
+import { ADMIN_PASSWORD, committed, outOfBandAdmin, spsFixture, type SpsFixture } from "./fixture";
 
 const builtins = [...BUILTIN_GROUPS];
 const commitAttempts = (fx: SpsFixture) => fx.emu.log.entries.filter((e) => e.method === "PUT" && e.path === "/api/transaction").length;
@@ -181,6 +181,35 @@ describe("SpsLocalUser and SpsLocalUserGroup inputs, adoption and connections", 
     expect(fx.emu.log.entries.filter((e) => e.method === "GET" && e.path === "/api/configuration/aaa/local_database/users").length).toBe(1);
     const unknown = await fx.deployment().up([fx.user("inside", "pw-in-1"), fx.group("mixed", ["inside"], { memberNames: ["nobody"] })]);
     expect(unknown.failures[0].message).toMatch(/memberNames: no SPS local user is named "nobody"/);
+  });
+
+  it("falls back to the stack's credentials on refresh and destroy when the credentials stored from a resource's connection were rotated", async () => {
+    const ops = { name: "ops", password: "ops-old-pw-1" };
+    const fx2 = await spsFixture({ users: [{ name: "admin", password: ADMIN_PASSWORD }, { ...ops, groups: ["auth-write", "basic-write"] }] });
+    try {
+      const conn = { url: fx2.emu.url, username: ops.name, password: ops.password };
+      const up = await fx2.deployment().up([fx2.user("rot", "pw-rot-1", { connection: conn })]);
+      expect(up.failures).toEqual([]);
+      // The ops password is rotated on SPS; the stack keeps working with stack-level (admin) credentials.
+      const opsKey = fx2.emu.snapshot().users.find((u) => u.name === "ops")!.key;
+      fx2.emu.controls.expireAllSessions();
+      const admin = await outOfBandAdmin(fx2);
+      await admin.tx(async () => {
+        const pw = JSON.parse(await admin.post("/api/configuration/passwords", { plain: "ops-new-pw-2" })).key;
+        await admin.put(`/api/configuration/aaa/local_database/users/${opsKey}`, { name: "ops", password: pw });
+      });
+      fx2.emu.log.clear();
+      const refreshed = await fx2.deployment().refresh();
+      expect(refreshed.failures).toEqual([]);
+      expect(refreshed.steps.map((s) => s.op)).toEqual(["same"]);
+      // The stored (rotated) credentials were refused, then the stack's were used.
+      expect(fx2.emu.log.entries.filter((e) => e.path === "/api/authentication").map((e) => e.status)).toEqual([401, 200]);
+      const gone = await fx2.deployment().destroy();
+      expect(gone.failures).toEqual([]);
+      expect(committed(fx2.emu, builtins).users).toEqual({ ops: opsKey });
+    } finally {
+      await fx2.close();
+    }
   });
 
   it("treats a change of appliance URL as a replacement and a change of credentials alone as no change", async () => {
