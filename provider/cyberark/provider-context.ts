@@ -5,7 +5,9 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { withCredentialFallback } from "../dynamic/stored-credentials";
 import { pulumiDebugLog } from "../http";
+import { asApiError } from "./errors";
 import { validateCyberArkConnection, type CyberArkAuthMethod, type CyberArkConnection } from "./config";
 import { withCyberArkSession, type CyberArkClient } from "./client";
 
@@ -105,4 +107,22 @@ export function effectiveCyberArkUrl(input: CyberArkConnectionInput | undefined 
  */
 export function withPvwa<T>(conn: CyberArkConnection, fn: (client: CyberArkClient) => Promise<T>): Promise<T> {
   return withCyberArkSession(conn, fn, { log: pulumiDebugLog() });
+}
+
+/**
+ * Runs `fn` with the connection stored in a resource's outputs (refresh, delete); when PVWA refuses those
+ * credentials at logon (403 PASWS013E, or 401) because they were rotated since, retries once with the
+ * stack config / environment credentials (see provider/dynamic/stored-credentials.ts).
+ */
+export function withStoredCyberArkConnection<T>(
+  connection: CyberArkConnectionInput | undefined,
+  ctx: CyberArkProviderContext | undefined,
+  fn: (conn: CyberArkConnection) => Promise<T>,
+): Promise<T> {
+  const defaults = ctx?.defaults ?? cyberArkDefaultsFrom(undefined, process.env);
+  const refused = (e: unknown) => {
+    const a = asApiError(e);
+    return a !== undefined && (a.status === 401 || (a.status === 403 && (a.vendorCode ?? "").toUpperCase() === "PASWS013E"));
+  };
+  return withCredentialFallback(connection, defaults, refused, async (c) => fn(resolveCyberArkConnection(c, ctx)));
 }

@@ -26,7 +26,7 @@ import {
   type PsmPermissionOutputs,
   type PsmVerification,
 } from "./psm-permission-schema";
-import { configureCyberArk, effectiveCyberArkUrl, resolveCyberArkConnection, withPvwa, type CyberArkProviderContext } from "./provider-context";
+import { configureCyberArk, effectiveCyberArkUrl, resolveCyberArkConnection, withPvwa, withStoredCyberArkConnection, type CyberArkProviderContext } from "./provider-context";
 
 export const configure = configureCyberArk;
 
@@ -187,8 +187,7 @@ export async function read(id: string, props: Partial<PsmPermissionOutputs>, ctx
 }
 
 async function readGroupState(id: string, props: Partial<PsmPermissionOutputs>, ctx: Ctx): Promise<pulumi.dynamic.ReadResult> {
-  const conn = resolveCyberArkConnection(props.connection, ctx);
-  const g = await withPvwa(conn, (c) => readGroup(c, Number(id), props.groupName ?? ""));
+  const g = await withStoredCyberArkConnection(props.connection, ctx, (conn) => withPvwa(conn, (c) => readGroup(c, Number(id), props.groupName ?? "")));
   if (!g) return { id: "", props: {} };
   const actual = memberNames(g);
   const members = props.members ?? actual.map((name) => ({ name }));
@@ -219,15 +218,16 @@ async function readGroupState(id: string, props: Partial<PsmPermissionOutputs>, 
  * privilege on delete; they are listed in `removedAtAdoption`). Idempotent: a gone group is success.
  */
 export async function del(id: string, props: PsmPermissionOutputs, ctx: Ctx): Promise<void> {
-  const conn = resolveCyberArkConnection(props.connection, ctx);
-  await withPvwa(conn, async (c) => {
-    const g = await readGroup(c, Number(id), props.groupName);
-    if (!g) return;
-    if (!props.adopted) {
-      await deleteGroup(c, g.id);
-      return;
-    }
-    await removeDeclaredMembers(c, g.id, memberNames(g), props.members ?? []);
-  });
+  await withStoredCyberArkConnection(props.connection, ctx, (conn) =>
+    withPvwa(conn, async (c) => {
+      const g = await readGroup(c, Number(id), props.groupName);
+      if (!g) return;
+      if (!props.adopted) {
+        await deleteGroup(c, g.id);
+        return;
+      }
+      await removeDeclaredMembers(c, g.id, memberNames(g), props.members ?? []);
+    }),
+  );
 }
 export { del as delete };

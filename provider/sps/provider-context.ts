@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { withCredentialFallback } from "../dynamic/stored-credentials";
 import { pulumiDebugLog } from "../http";
 import { resolveSpsConnection, spsDefaultsFrom, type SpsConnection, type SpsConnectionInput, type SpsDefaults } from "./connection";
 import type { SpsCoordinator } from "./coordinator";
@@ -33,27 +34,16 @@ export function targetFor(connection: SpsConnectionInput | undefined, ctx: SpsPr
   return { conn, coordinator: coordinatorFor(conn, defaults.tuning, pulumiDebugLog()) };
 }
 
-/**
- * Runs `fn` against the connection stored in a resource's outputs (refresh, delete). A credential change
- * in `connection` alone is not a diff, so the stored copy can hold credentials that were rotated since;
- * when SPS refuses them (401 at login) and the stack config or environment holds other credentials,
- * `fn` runs once more with those. Choice: documented in README "Rotating credentials".
- */
-export async function withStoredConnection<T>(
+/** Runs `fn` against the connection stored in a resource's outputs, retrying with the stack's credentials when SPS refuses rotated ones. */
+export function withStoredConnection<T>(
   connection: SpsConnectionInput | undefined,
   ctx: SpsProviderContext | undefined,
   fn: (target: SpsTarget) => Promise<T>,
 ): Promise<T> {
-  try {
-    return await fn(targetFor(connection, ctx));
-  } catch (e) {
-    const refused = (e as { code?: string }).code === "HTTP_UNAUTHORIZED";
-    const d = ctx?.defaults?.connection ?? spsDefaultsFrom(undefined, process.env).connection;
-    const stored = connection ?? {};
-    const other = d.password !== undefined && (stored.password ?? d.password) !== d.password;
-    if (!refused || !other || (stored.username !== undefined && d.username === undefined)) throw e;
-    return fn(targetFor({ ...stored, username: d.username ?? stored.username, password: d.password }, ctx));
-  }
+  const defaults = ctx?.defaults?.connection ?? spsDefaultsFrom(undefined, process.env).connection;
+  // SPS answers a refused login with 401 (the coordinator keeps the code when it labels the error).
+  const refused = (e: unknown) => (e as { code?: string }).code === "HTTP_UNAUTHORIZED";
+  return withCredentialFallback(connection, defaults, refused, (c) => fn(targetFor(c, ctx)));
 }
 
 /** The appliance URL a resource lives on, normalised (a change of it means another appliance: replace). */

@@ -75,4 +75,20 @@ describe("PsmSuspendPermission under faults (through the harness)", () => {
     expect(right.failures).toEqual([]);
     assertStateMatchesPvwa(fx.deployment(), fx, "p", "FaultSuspenders", ["alice", "bob"]);
   });
+
+  it("falls back to the stack's credentials on refresh and destroy when the credentials stored from a resource's connection were rotated", async () => {
+    fx.emu.controls.addUser({ username: "deployer", password: "Depl0yer-old-1", authorizations: ["AuditUsers", "AddUpdateUsers"] });
+    const connection = { url: fx.emu.url, username: "deployer", password: "Depl0yer-old-1", caCertificates: path.join(TLS_DIR, "ca.pem") };
+    const up = await fx.deployment().up([fx.permission("p", { groupName: "RotSuspenders", members: [{ name: "alice" }], connection: secret(connection) })]);
+    expect(up.failures).toEqual([]);
+    fx.emu.store.users.get("deployer")!.password = "Depl0yer-new-2"; // rotated in the Vault
+    fx.emu.log.clear();
+    const refreshed = await fx.deployment().refresh();
+    expect(refreshed.failures).toEqual([]);
+    // The stored credentials were refused (403 PASWS013E), then the stack's (admin) were used.
+    expect(fx.emu.log.entries.filter((e) => /\/Logon$/i.test(e.path)).map((e) => e.status)).toEqual([403, 200]);
+    const gone = await fx.deployment().destroy();
+    expect(gone.failures).toEqual([]);
+    expect(fx.members("RotSuspenders")).toBeUndefined();
+  });
 });
