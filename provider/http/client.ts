@@ -81,6 +81,11 @@ export interface RequestOptions<T> {
   allowEmpty?: boolean;
   /** "text": do not parse; `data` is the raw text. Default "json". */
   responseType?: "json" | "text";
+  /**
+   * Headers computed again for every attempt, retries included, and merged over `headers` (e.g. an
+   * OAuth 1.0a `Authorization`, whose nonce must not be replayed).
+   */
+  attemptHeaders?: () => Record<string, string> | Promise<Record<string, string>>;
   /** Allow retries of a non-idempotent method the caller knows to be safe. */
   retrySafe?: boolean;
   signal?: AbortSignal;
@@ -185,7 +190,9 @@ export class HttpClient {
         try {
           if (signal.aborted) throw Object.assign(new Error("aborted"), { name: "AbortError" });
           const cookie = await this.cookieHeader(url, headers.cookie);
-          const sent = cookie === undefined ? headers : { ...headers, cookie };
+          // Per-attempt headers (an OAuth 1.0a signature needs a fresh nonce and timestamp on every send).
+          const fresh = opts.attemptHeaders ? lowerKeys(await opts.attemptHeaders()) : {};
+          const sent = { ...headers, ...fresh, ...(cookie === undefined ? {} : { cookie }) };
           this.registerSecretHeaders(sent);
           this.log(`-> ${tag} headers=${JSON.stringify(redactHeaders(sent))}`);
           res = await send(this.agent, url, method, sent, body, this.timeouts, signal, undiciRequest);

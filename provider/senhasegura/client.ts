@@ -100,13 +100,15 @@ export class SenhaseguraClient {
 
   private async once<T extends object>(method: HttpMethod, full: string, schema: z.ZodType<T>): Promise<SenhaseguraResponse<T>> {
     const headers: Record<string, string> = {};
+    let attemptHeaders: (() => Record<string, string>) | undefined;
     if (this.tokens) {
       headers.authorization = `Bearer ${await this.tokens.get()}`;
     } else {
       const url = `${this.baseUrl.origin}${this.baseUrl.pathname.replace(/\/+$/, "")}${full}`;
-      headers.authorization = signOAuth1({ method, url }, this.oauth1!).header;
+      // Signed per attempt: a retry must not replay the nonce (RFC 5849 §3.3).
+      attemptHeaders = () => ({ authorization: signOAuth1({ method, url }, this.oauth1!).header });
     }
-    const res = await this.http.request<T>({ method, path: full, headers, schema });
+    const res = await this.http.request<T>({ method, path: full, headers, attemptHeaders, schema });
     const env = (res.data as { envelope?: Envelope }).envelope ?? (res.data as Envelope);
     if (envelopeFailed(env)) {
       const parsed = parseSenhaseguraError(env);

@@ -88,6 +88,23 @@ describe("senhasegura client authentication", () => {
     await c.close();
   });
 
+  it("signs every retry afresh, so an appliance that rejects replayed nonces accepts the retried request", async () => {
+    const strict = await startEmulator({ oauth1RejectReplay: true });
+    try {
+      // The first attempt is answered (its nonce recorded), then the connection drops; the GET is retried.
+      strict.faults.plan("GET /iso/session/remotesessions", { kind: "drop-after" });
+      const c = clientFor(strict, { ...OAUTH1 });
+      const r = await listRemoteSessions(c);
+      expect(r.status).toBe("done");
+      const sent = strict.log.entries.filter((e) => e.path === "/iso/session/remotesessions");
+      expect(sent.map((e) => e.status)).toEqual([-1, 200]);
+      expect(strict.calls.at(-1)).toMatchObject({ auth: "oauth1", ok: true, signatureValid: true });
+      await c.close();
+    } finally {
+      await strict.close();
+    }
+  });
+
   it("reports a wrong OAuth 1.0a signature as denied", async () => {
     const c = clientFor(emu, { ...OAUTH1, tokenSecret: "not-the-token-secret" });
     const r = await listRemoteSessions(c);
