@@ -178,6 +178,25 @@ describe("senhasegura fault matrix (list and drop)", () => {
     expect(await isActive(emu)).toBe(activeAfter);
   });
 
+  it("reports a drop whose answer does not come in time as failed, naming the timeout, after reading the session back", async () => {
+    emu = await startEmulator();
+    const c = clientFor(emu, { timeouts: { headersMs: 1000 } });
+    try {
+      emu.faults.plan("DELETE /iso/session/drop", { kind: "delay", ms: 2500 });
+      const r = await dropSession(c, ACTIVE);
+      // The appliance is still working on it when the client gives up: the read-back sees it active.
+      expect(r.status).toBe("failed");
+      expect(r.detail).toBe(
+        `drop session ${ACTIVE}: the session is still active after the error: senhasegura DELETE /iso/session/drop/${ACTIVE}: no response headers in time (timeouts.headersMs)`,
+      );
+      expect(emu.log.find("DELETE /iso/session/drop")).toHaveLength(1); // never resent
+    } finally {
+      await c.close();
+    }
+    await new Promise((res) => setTimeout(res, 1600)); // the delayed drop completes on the appliance
+    expect(await isActive(emu)).toBe(false);
+  });
+
   it("turns an HTML gateway page on the list into a failed outcome with the status and excerpt", async () => {
     emu = await startEmulator();
     emu.faults.plan("GET /iso/session/remotesessions", { kind: "html", status: 500, html: GATEWAY_PAGE });
