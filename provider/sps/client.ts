@@ -29,8 +29,6 @@ export class SpsClient {
   private loggedIn = false;
   /** A login in flight, shared by concurrent callers (a refresh starts P reads at once). */
   private loggingIn?: Promise<void>;
-  /** Incremented at every login: a transaction opened under an older generation is gone. */
-  generation = 0;
   /** Username → key in the open transaction's staged view; dropped by any user write or a new transaction. */
   private stagedUserIndex?: Promise<Map<string, string>>;
 
@@ -85,7 +83,6 @@ export class SpsClient {
       throw new SpsSessionLostError("SPS accepted the login but no session_id cookie was kept; check that this machine's clock matches the appliance's (the cookie expires 20 minutes after login)");
     }
     this.loggedIn = true;
-    this.generation++;
     this.stats.logins++;
   }
 
@@ -167,16 +164,20 @@ export class SpsClient {
     return this.read({ method: "GET", path: "/api/configuration/aaa/settings", schema: aaaSettingsSchema });
   }
 
-  /** Keys of a collection; `inTransaction` reads the staged view without re-login. */
-  async listKeys(collection: string, inTransaction = false): Promise<string[]> {
-    const req = { method: "GET" as const, path: collection, schema: collectionSchema };
+  /** A GET: inside the transaction it reads the staged view and must not re-login (a new session has no transaction). */
+  private get<T>(path: string, schema: z.ZodType<T>, inTransaction: boolean): Promise<T> {
+    const req = { method: "GET" as const, path, schema };
     return inTransaction ? this.write(req) : this.read(req);
+  }
+
+  /** Keys of a collection; `inTransaction` reads the staged view without re-login. */
+  listKeys(collection: string, inTransaction = false): Promise<string[]> {
+    return this.get(collection, collectionSchema, inTransaction);
   }
 
   private async getItem<T>(path: string, schema: z.ZodType<T>, inTransaction: boolean): Promise<T | undefined> {
     try {
-      const req = { method: "GET" as const, path, schema };
-      return inTransaction ? await this.write(req) : await this.read(req);
+      return await this.get(path, schema, inTransaction);
     } catch (e) {
       if (e instanceof NotFoundError) return undefined;
       throw e;
