@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { withSecretOutputs } from "../dynamic/inputs";
+import { secretIfSet, withSecretOutputs } from "../dynamic/inputs";
 import { providerShim } from "../dynamic/shim";
 
 /** The serialized provider (exported for the test harness, which serializes it as dynamic.Resource does). */
@@ -111,8 +111,8 @@ export class PsmSuspendPermission extends pulumi.dynamic.Resource {
         right: args?.right,
         adoptExisting: args?.adoptExisting,
         acknowledgeManualOptions: args?.acknowledgeManualOptions,
-        verify: args?.verify === undefined ? undefined : pulumi.secret(args.verify),
-        connection: args?.connection === undefined ? undefined : pulumi.secret(args.connection),
+        verify: secretIfSet(args?.verify),
+        connection: secretIfSet(args?.connection),
       },
       withSecretOutputs(opts, ["verify", "connection"]),
       "pam",

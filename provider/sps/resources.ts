@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { withSecretOutputs } from "../dynamic/inputs";
+import { secretIfSet, withSecretOutputs } from "../dynamic/inputs";
 import { providerShim } from "../dynamic/shim";
 
 /** The serialized providers (exported for the test harness, which serializes them as dynamic.Resource does). */
@@ -58,9 +58,9 @@ export class SpsLocalUser extends pulumi.dynamic.Resource {
       {
         key: undefined, passwordCreated: undefined, passwordKey: undefined, passwordInSync: undefined, adopted: undefined, url: undefined,
         name: args?.name,
-        password: args?.password === undefined ? undefined : pulumi.secret(args.password),
+        password: secretIfSet(args?.password),
         adopt: args?.adopt,
-        connection: args?.connection === undefined ? undefined : pulumi.secret(args.connection),
+        connection: secretIfSet(args?.connection),
       },
       withSecretOutputs(opts, ["password", "connection"]),
       "pam",
@@ -109,7 +109,7 @@ export class SpsLocalUserGroup extends pulumi.dynamic.Resource {
         members: args?.members,
         memberNames: args?.memberNames,
         adoptExisting: args?.adoptExisting,
-        connection: args?.connection === undefined ? undefined : pulumi.secret(args.connection),
+        connection: secretIfSet(args?.connection),
       },
       withSecretOutputs(opts, ["connection"]),
       "pam",
