@@ -156,7 +156,7 @@ describe("live-session actions", () => {
   it("logs on again when the token expired between list and action", () =>
     withClient({ clock: new ManualClock(), behaviour: { tokenIdleTimeoutMs: 1000 } }, "suspender", async (c, emu) => {
       await listLiveSessions(c);
-      (emu.clock as ManualClock).advance(5000);
+      emu.clock.advance(5000);
       expect((await suspendLiveSession(c, "31_24")).outcome).toBe("done");
       expect(emu.log.count(/Logon$/)).toBe(2);
     }));

@@ -3,6 +3,7 @@ import * as http from "http";
 import * as https from "https";
 import type { AddressInfo } from "net";
 import * as path from "path";
+import { realWait, type Wait } from "./clock";
 import { EmulatorError } from "./errors";
 import { Faults } from "./faults";
 import { RequestLog, redactBody } from "./request-log";
@@ -42,6 +43,8 @@ export interface EmulatorServerOptions {
   port?: number;
   /** Extra latency per request, in ms (benchmarks); may be changed at run time via `latency`. */
   latencyMs?: number;
+  /** How latency and `delay` faults wait; default a real timer (tests may inject `recordingWait()`). */
+  wait?: Wait;
 }
 
 export interface EmulatorServer {
@@ -54,8 +57,6 @@ export interface EmulatorServer {
 }
 
 export const TLS_DIR = path.join(__dirname, "..", "..", "fixtures", "tls");
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function headerMap(req: http.IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
@@ -88,6 +89,7 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
   const faults = new Faults();
   const log = new RequestLog();
   const latency = { ms: opts.latencyMs ?? 0 };
+  const sleep = opts.wait ?? realWait;
 
   const listener = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -114,7 +116,7 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
       params: {},
     };
     const entry = log.add({
-      at: Date.now(),
+      at: Date.now(), // wall time, for reading a failure; tests assert on `seq`, never on `at`
       method: er.method,
       path: er.path,
       query: er.query,

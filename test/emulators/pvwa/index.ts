@@ -1,4 +1,4 @@
-import { ManualClock, type Clock } from "../common/clock";
+import { ManualClock, type Wait } from "../common/clock";
 import type { Faults } from "../common/faults";
 import type { RequestLog } from "../common/request-log";
 import { startEmulatorServer } from "../common/server";
@@ -17,9 +17,12 @@ export interface PvwaEmulatorOptions {
   tls?: boolean;
   /** Fixed port (the sandbox); default random. */
   port?: number;
+  /** Extra latency per request in ms (benchmarks); default 0. */
   latencyMs?: number;
-  /** Clock for token expiry and session times; default a fresh ManualClock. */
-  clock?: Clock;
+  /** How latency and `delay` faults wait; default a real timer. */
+  wait?: Wait;
+  /** Clock for token expiry and session times; default a ManualClock frozen at start-up (move it with `advance`). */
+  clock?: ManualClock;
   /** Overrides of the behaviour switches (see {@link PvwaBehaviour} for the defaults). */
   behaviour?: Partial<PvwaBehaviour>;
   /** Seeds users, groups, sessions and Options state before the server starts. */
@@ -33,7 +36,7 @@ export interface PvwaEmulator {
   store: PvwaStore;
   faults: Faults;
   log: RequestLog;
-  clock: Clock;
+  clock: ManualClock;
   latency: { ms: number };
   close(): Promise<void>;
 }
@@ -48,6 +51,6 @@ export async function createPvwaEmulator(opts: PvwaEmulatorOptions = {}): Promis
   const clock = opts.clock ?? new ManualClock();
   const controls = createControls(store, behaviour, clock);
   opts.seed?.(controls);
-  const server = await startEmulatorServer({ handle: pvwaHandler({ store, behaviour, clock }), tls: opts.tls, port: opts.port, latencyMs: opts.latencyMs });
+  const server = await startEmulatorServer({ handle: pvwaHandler({ store, behaviour, clock }), tls: opts.tls, port: opts.port, latencyMs: opts.latencyMs, wait: opts.wait });
   return { url: server.url, controls, store, faults: server.faults, log: server.log, clock, latency: server.latency, close: server.close };
 }

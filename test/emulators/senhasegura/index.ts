@@ -1,4 +1,4 @@
-import { ManualClock } from "../common/clock";
+import { ManualClock, type Wait } from "../common/clock";
 import type { FaultAction } from "../common/faults";
 import { startEmulatorServer, type EmulatorServer } from "../common/server";
 import { AuthState, type AuthCall, type AuthOptions, type OAuth1ClientSpec, type OAuth2ClientSpec, type Scope } from "./auth";
@@ -46,8 +46,10 @@ export interface SenhaseguraEmulatorOptions {
   tls?: boolean;
   /** Fixed port (sandbox); default random. */
   port?: number;
-  /** Injectable clock (default a ManualClock on the wall clock). */
+  /** Clock for token expiry, OAuth timestamps and session times; default a ManualClock frozen at start-up. */
   clock?: ManualClock;
+  /** How `delay` faults wait; default a real timer. */
+  wait?: Wait;
 }
 
 /** A running senhasegura PAM Core emulator. */
@@ -98,7 +100,7 @@ export async function createSenhaseguraEmulator(opts: SenhaseguraEmulatorOptions
     dropEndedSucceeds: opts.dropEndedSucceeds ?? false,
   });
   const router = buildRouter(auth, sessions, { traits, prefixes: opts.prefixes ?? ALL_PREFIXES, apiTokenPath: opts.apiTokenPath ?? false });
-  const server = await startEmulatorServer({ handle: router.handle, tls: opts.tls, port: opts.port });
+  const server = await startEmulatorServer({ handle: router.handle, tls: opts.tls, port: opts.port, wait: opts.wait });
   const plan = (match: string | RegExp, action: FaultAction, times = 1) => server.faults.plan(match, action, { times });
   return {
     url: server.url,

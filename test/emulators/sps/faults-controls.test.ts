@@ -2,6 +2,7 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { Agent } from "undici";
 import { startSandboxSps } from "../../sandbox/sps";
+import { recordingWait } from "../common/clock";
 import { createSpsEmulator, type SpsEmulator } from "./index";
 import { loggedIn, SpsTestClient } from "./test-client";
 import { useFreeSandboxPorts } from "../../sandbox/test-port";
@@ -32,15 +33,25 @@ describe("SPS emulator faults and controls", () => {
   });
 
   it("adds per-request latency that can be changed at run time", async () => {
-    emu = await createSpsEmulator({ latencyMs: 60 });
+    const wait = recordingWait();
+    emu = await createSpsEmulator({ latencyMs: 60, wait });
     const c = new SpsTestClient(emu.url);
-    let t = Date.now();
     await c.login("admin", "adminpass");
-    expect(Date.now() - t).toBeGreaterThanOrEqual(55);
+    expect(wait.calls).toEqual([60]);
     emu.latency.ms = 0;
-    t = Date.now();
     await c.get(USERS);
-    expect(Date.now() - t).toBeLessThan(55);
+    expect(wait.calls).toEqual([60]);
+    emu.latency.ms = 5;
+    await c.get(USERS);
+    expect(wait.calls).toEqual([60, 5]);
+  });
+
+  it("waits in real time by default (benchmarks and concurrency windows rely on it)", async () => {
+    emu = await createSpsEmulator({ latencyMs: 60 });
+    const t = performance.now();
+    await new SpsTestClient(emu.url).login("admin", "adminpass");
+    // A lower bound only: load can make the answer later, never earlier.
+    expect(performance.now() - t).toBeGreaterThanOrEqual(55);
   });
 
   it("logs method, path, status and whether a cookie was sent", async () => {
@@ -72,7 +83,8 @@ describe("SPS emulator faults and controls", () => {
     emu.clock.advance(10 * 60_000);
     const r = await c.get(USERS);
     const m = /expires=([^;]+)/.exec(r.headers["set-cookie"] as string);
-    expect(Math.abs(Date.parse(m![1]) - (emu.clock.now() + 20 * 60_000))).toBeLessThan(1500);
+    // HTTP dates carry whole seconds; the clock is frozen, so the expiry is exact to the second.
+    expect(Date.parse(m![1])).toBe(Math.floor((emu.clock.now() + 20 * 60_000) / 1000) * 1000);
   });
 
   it("seeds users with groups and a custom admin password from the options", async () => {

@@ -59,7 +59,7 @@ export async function createSpsEmulator(options: SpsEmulatorOptions = {}): Promi
     }
   }
 
-  const server = await startEmulatorServer({ handle: buildRoutes(ctx), tls: opts.tls, port: opts.port, latencyMs: opts.latencyMs });
+  const server = await startEmulatorServer({ handle: buildRoutes(ctx), tls: opts.tls, port: opts.port, latencyMs: opts.latencyMs, wait: opts.wait });
   return {
     url: server.url,
     close: () => server.close(),

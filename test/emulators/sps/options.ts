@@ -1,4 +1,4 @@
-import { ManualClock } from "../common/clock";
+import { ManualClock, realWait, type Wait } from "../common/clock";
 
 /** Authentication backend of the appliance ("Login settings"). [DOC] sps.md §6, §8 */
 export type SpsAuthBackend = "local" | "ldap" | "radius";
@@ -41,8 +41,10 @@ export interface SpsEmulatorOptions {
   transactionShape?: "legacy" | "body";
   /** Local users; default admin/`adminpass` only. An entry named `admin` replaces the admin password. */
   users?: SpsSeedUserOption[];
-  /** Injectable clock for session idle expiry and timestamps; default a fresh ManualClock. */
+  /** Clock for session idle expiry and timestamps; default a ManualClock frozen at start-up (move it with `advance`). */
   clock?: ManualClock;
+  /** How `latencyMs`, `commitMs` and `delay` faults wait; default a real timer. */
+  wait?: Wait;
   /** Extra latency per request in ms (benchmarks); default 0. */
   latencyMs?: number;
   /** Real time a successful-path commit takes, in ms (benchmarks); default 0. */
@@ -83,6 +85,7 @@ export interface ResolvedSpsOptions {
   transactionShape: "legacy" | "body";
   users: SpsSeedUserOption[];
   clock: ManualClock;
+  wait: Wait;
   latencyMs: number;
   commitMs: number;
   lockConflict: SpsLockConflict;
@@ -118,6 +121,7 @@ export function resolveOptions(opts: SpsEmulatorOptions = {}): ResolvedSpsOption
     transactionShape: opts.transactionShape ?? (profile === "7.0-lts" ? "legacy" : "body"),
     users,
     clock: opts.clock ?? new ManualClock(),
+    wait: opts.wait ?? realWait,
     latencyMs: opts.latencyMs ?? 0,
     commitMs: opts.commitMs ?? 0,
     lockConflict: { ...DEFAULT_LOCK_CONFLICT, ...(opts.lockConflict ?? {}) },

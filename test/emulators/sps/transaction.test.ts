@@ -1,4 +1,5 @@
 import * as net from "net";
+import { recordingWait } from "../common/clock";
 import { createSpsEmulator, type SpsEmulator } from "./index";
 import { loggedIn } from "./test-client";
 
@@ -199,28 +200,27 @@ describe("SPS emulator transactions", () => {
     expect(emu.snapshot().transaction.open).toBe(false);
   });
 
-  it("takes commitMs of real time per commit", async () => {
-    emu = await createSpsEmulator({ commitMs: 120 });
+  it("waits commitMs per commit, changeable by control", async () => {
+    const wait = recordingWait();
+    emu = await createSpsEmulator({ commitMs: 120, wait });
     const c = await loggedIn(emu.url);
     await c.open();
-    const t0 = Date.now();
     expect((await c.commit()).status).toBe(200);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(110);
+    expect(wait.calls).toEqual([120]);
     emu.controls.setCommitMs(0);
     await c.open();
-    const t1 = Date.now();
-    await c.commit();
-    expect(Date.now() - t1).toBeLessThan(100);
+    expect((await c.commit()).status).toBe(200);
+    expect(wait.calls).toEqual([120]);
   });
 
   it("shows the lock freed in the snapshot once the holder has idled out", async () => {
     emu = await createSpsEmulator();
     const c = await loggedIn(emu.url);
     await c.open();
-    // The clock is wall time plus an offset: leave a margin for the real milliseconds this test takes.
-    emu.clock.advance(20 * 60_000 - 5_000);
+    // The clock is frozen: the holder's idle window ends exactly 20 minutes after its last request.
+    emu.clock.advance(20 * 60_000 - 1);
     expect(emu.snapshot().transaction.open).toBe(true);
-    emu.clock.advance(5_000);
+    emu.clock.advance(1);
     expect(emu.snapshot().transaction).toEqual({ open: false });
   });
 

@@ -4,8 +4,6 @@ import { badBody, MESSAGES, spsError } from "../errors";
 import { PATHS } from "../model";
 import type { RestSession } from "../sessions";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * The transaction status in the configured shape: `legacy` ([DOC] D-TXN) or `body` ([CODE] PS
  * 4eb61fa, with `meta.remaining_seconds` and a `meta.changes` link only when there are changes).
@@ -45,7 +43,7 @@ export const commitTransaction: AuthedHandler = async (req, session, ctx) => {
   const body = req.body as Record<string, unknown> | undefined;
   if (!body || typeof body !== "object" || Array.isArray(body)) throw badBody(req.path, "expected a JSON object");
   if (body.status !== "commit") throw spsError(400, "SyntacticError", MESSAGES.badStatus, req.path, { status: body.status ?? null });
-  if (ctx.store.commitMs > 0) await sleep(ctx.store.commitMs);
+  if (ctx.store.commitMs > 0) await ctx.opts.wait(ctx.store.commitMs);
   const message = typeof body.message === "string" ? body.message : typeof body.commit_message === "string" ? body.commit_message : undefined;
   ctx.store.commit(session, req.path, message);
   return transactionStatus(ctx, session);
