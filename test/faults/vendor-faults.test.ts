@@ -193,7 +193,7 @@ describe("senhasegura fault matrix (list and drop)", () => {
     } finally {
       await c.close();
     }
-    await new Promise((res) => setTimeout(res, 1600)); // the delayed drop completes on the appliance
+    await emu.log.answered("DELETE /iso/session/drop"); // the delayed drop completes on the appliance
     expect(await isActive(emu)).toBe(false);
   });
 

@@ -98,17 +98,15 @@ describe("HttpClient transport failures", () => {
 
   it("enforces the request's timeoutMs as REQUEST_TIMEOUT", async () => {
     srv.faults.plan("GET /api/slow", { kind: "delay", ms: 500 });
-    const t0 = Date.now();
     const e = await rejectionOf(make(srv.url).request({ method: "GET", path: "/api/slow", timeoutMs: 100 }));
     expect(e).toBeInstanceOf(TimeoutError);
     expect(e.code).toBe("REQUEST_TIMEOUT");
-    expect(Date.now() - t0).toBeLessThan(1000);
   });
 
   it("reports a caller's abort as TimeoutError ABORTED, also when aborted before sending", async () => {
-    srv.faults.plan("GET /api/slow", { kind: "delay", ms: 500 });
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 50);
+    // Abort while the request is on the server (before it answers), instead of after a guessed delay.
+    srv.faults.plan("GET /api/slow", { kind: "call", fn: () => ac.abort() });
     const e = await rejectionOf(make(srv.url).request({ method: "GET", path: "/api/slow", signal: ac.signal }));
     expect(e).toBeInstanceOf(TimeoutError);
     expect(e.code).toBe("ABORTED");

@@ -133,14 +133,13 @@ describe("senhasegura session helpers", () => {
     await c.close();
   });
 
-  it("lists 10,000 sessions quickly", async () => {
+  // Speed is the benchmark's business (bench/); here only the counts are checked.
+  it("lists 10,000 sessions", async () => {
     emu.store.generate(10_000, { activeEvery: 5 });
     const c = clientFor(emu);
-    const t0 = Date.now();
     const sessions = done<RemoteSession[]>(await listRemoteSessions(c));
     expect(sessions).toHaveLength(10_002);
     expect(sessions.filter((s) => s.active)).toHaveLength(2_001);
-    expect(Date.now() - t0).toBeLessThan(5_000);
     await c.close();
   });
 });

@@ -1,4 +1,5 @@
 import { request } from "undici";
+import { ManualClock, recordingWait } from "./clock";
 import { EmulatorError } from "./errors";
 import { Router } from "./router";
 import { startEmulatorServer, type EmulatorServer } from "./server";
@@ -50,5 +51,49 @@ describe("emulator kit", () => {
     expect(e.headers.authorization).toBe("[redacted]");
     expect(e.body).toEqual({ plain: "[redacted]", name: "n" });
     expect(JSON.stringify(srv.log.entries)).not.toContain("hunter2");
+  });
+});
+
+describe("emulator clock and waits", () => {
+  it("keeps the clock frozen until a test moves it", async () => {
+    const clock = new ManualClock(1_000_000);
+    await new Promise((r) => setImmediate(r));
+    expect(clock.now()).toBe(1_000_000);
+    clock.advance(250);
+    expect(clock.now()).toBe(1_000_250);
+    clock.set(5);
+    expect(clock.now()).toBe(5);
+    expect(() => clock.advance(-1)).toThrow(/ms >= 0/);
+  });
+
+  it("routes delay faults through the injected wait and resolves answered() once the delayed request is done", async () => {
+    const wait = recordingWait();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const srv = await startEmulatorServer({
+      handle: async () => {
+        await gate;
+        return { status: 202 };
+      },
+      wait,
+    });
+    try {
+      srv.faults.plan("GET /slow", { kind: "delay", ms: 700 });
+      const answered = srv.log.answered("GET /slow");
+      let settled = false;
+      void answered.then(() => (settled = true));
+      const pending = request(`${srv.url}/slow`);
+      await new Promise((r) => setImmediate(r));
+      expect(settled).toBe(false);
+      release();
+      const [entry] = await answered;
+      expect(entry.status).toBe(202);
+      expect((await pending).statusCode).toBe(202);
+      expect(wait.calls).toEqual([700]);
+      // Already-answered requests count: a late waiter resolves at once.
+      await expect(srv.log.answered("GET /slow")).resolves.toHaveLength(1);
+    } finally {
+      await srv.close();
+    }
   });
 });

@@ -44,4 +44,32 @@ export class RequestLog {
   count(pattern: string | RegExp): number {
     return this.find(pattern).length;
   }
+
+  private waiters: { pattern: string | RegExp; n: number; resolve: (e: LoggedRequest[]) => void }[] = [];
+
+  /** Records the outcome of `entry` (its status; -1 = connection dropped) and wakes `answered()` waiters. */
+  settle(entry: LoggedRequest, status: number): void {
+    entry.status = status;
+    for (const w of [...this.waiters]) {
+      const done = this.answeredEntries(w.pattern);
+      if (done.length >= w.n) {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve(done);
+      }
+    }
+  }
+
+  /**
+   * Resolves once `n` requests matching `pattern` have been answered (or dropped), counting those already
+   * answered: a test awaits the emulator finishing a delayed request instead of sleeping for it.
+   */
+  answered(pattern: string | RegExp, n = 1): Promise<LoggedRequest[]> {
+    const done = this.answeredEntries(pattern);
+    if (done.length >= n) return Promise.resolve(done);
+    return new Promise((resolve) => this.waiters.push({ pattern, n, resolve }));
+  }
+
+  private answeredEntries(pattern: string | RegExp): LoggedRequest[] {
+    return this.find(pattern).filter((e) => e.status !== undefined);
+  }
 }

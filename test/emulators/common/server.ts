@@ -129,16 +129,16 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
     if (fault?.kind === "delay") await sleep(fault.ms);
     if (fault?.kind === "call") fault.fn();
     if (fault?.kind === "drop-before") {
-      entry.status = -1;
+      log.settle(entry, -1);
       req.socket.destroy();
       return;
     }
     if (fault?.kind === "status") {
-      entry.status = fault.status;
+      log.settle(entry, fault.status);
       return write(res, { status: fault.status, body: fault.body, contentType: fault.contentType, headers: fault.headers });
     }
     if (fault?.kind === "html") {
-      entry.status = fault.status;
+      log.settle(entry, fault.status);
       const html = fault.html ?? `<html><head><title>${fault.status} Error</title></head><body><h1>Server Error</h1><p>The page cannot be displayed.</p></body></html>`;
       return write(res, { status: fault.status, body: html, contentType: "text/html" });
     }
@@ -153,12 +153,12 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
         out = { status: 500, body: { emulatorBug: String((e as Error)?.stack ?? e) } };
       }
     }
-    entry.status = out.status;
     if (fault?.kind === "drop-after") {
-      entry.status = -1;
+      log.settle(entry, -1);
       req.socket.destroy();
       return;
     }
+    log.settle(entry, out.status);
     write(res, out);
   };
 
