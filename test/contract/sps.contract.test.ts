@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import { Agent, request } from "undici";
 import { createSpsEmulator, type SpsEmulator } from "../emulators/sps";
+import { SpsTestClient } from "../emulators/sps/test-client";
 
 const REAL = process.env.SPS_CONTRACT_URL;
 const USERS = "/api/configuration/aaa/local_database/users";
@@ -29,30 +30,15 @@ async function target(): Promise<Target> {
   return { url: emu.url, username: "admin", password: "contract-admin-pw", close: () => emu.close() };
 }
 
-/** A REST session with the cookie from the login, as the provider's client holds it. */
+/** A REST session with the cookie from the login (the suite's one raw SPS client). */
 async function session(t: Target) {
-  const basic = Buffer.from(`${t.username}:${t.password}`).toString("base64");
-  const login = await request(`${t.url}/api/authentication`, { headers: { authorization: `Basic ${basic}`, "user-agent": "pulumi-pam-contract" }, dispatcher: t.agent });
-  await login.body.text();
-  const setCookie = ([] as string[]).concat(login.headers["set-cookie"] ?? []);
-  const cookie = setCookie.map((c) => c.split(";")[0]).find((c) => c.startsWith("session_id="));
+  const c = new SpsTestClient(t.url, t.agent);
+  const login = await c.login(t.username, t.password);
   const call = async (method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown) => {
-    const r = await request(`${t.url}${path}`, {
-      method,
-      headers: { cookie: cookie ?? "", accept: "application/json", "content-type": "application/json", "user-agent": "pulumi-pam-contract" },
-      body: body === undefined ? (method === "POST" ? "{}" : undefined) : JSON.stringify(body),
-      dispatcher: t.agent,
-    });
-    const text = await r.body.text();
-    let json: any;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: r.statusCode, json };
+    const r = await c.send(method, path, body ?? (method === "POST" ? {} : undefined));
+    return { status: r.status, json: typeof r.body === "object" ? r.body : undefined };
   };
-  return { loginStatus: login.statusCode, cookie, call };
+  return { loginStatus: login.status, cookie: c.cookie, call };
 }
 
 const statusOf = (t: any): string | undefined => t?.body?.status ?? t?.transaction?.status;
@@ -74,7 +60,7 @@ describe(`SPS REST contract (${REAL ? "real appliance" : "emulator"})`, () => {
 
   it("logs in with Basic and keeps a 40-hex session_id cookie; refuses requests without it", async () => {
     expect(s.loginStatus).toBe(200);
-    expect(s.cookie).toMatch(/^session_id=[0-9a-f]{40}$/);
+    expect(s.cookie).toMatch(/^[0-9a-f]{40}$/); // the session_id value
     const anon = await request(`${t.url}${USERS}`, { dispatcher: t.agent });
     await anon.body.text();
     expect(anon.statusCode).toBe(401);

@@ -1,6 +1,6 @@
 import fc from "fast-check";
-import { request } from "undici";
 import { BUILTIN_GROUPS } from "../emulators/sps";
+import { loggedIn } from "../emulators/sps/test-client";
 import type { OperationResult } from "../harness/engine";
 import { ADMIN_PASSWORD, GROUP_TYPE, USER_TYPE, spsFixture, type SpsFixture } from "../sps/fixture";
 import { spsStateMismatches } from "./sps-state";
@@ -75,20 +75,14 @@ function commitBound(r: OperationResult, m: DesiredModel): number {
   return [...waves.values(), deletes(GROUP_TYPE), deletes(USER_TYPE)].reduce((a, n) => a + Math.ceil(n / P), 0);
 }
 
-/** Another administrator editing SPS directly over REST (plain undici, its own session and transaction). */
+/** Another administrator editing SPS directly over REST (the raw test client, its own session and transaction). */
 async function editOutOfBand(fx: SpsFixture, edit: Edit): Promise<boolean> {
   const snap = fx.emu.snapshot();
   const users = snap.users.filter((u) => u.name !== "admin");
   const groups = snap.groups.filter((g) => !(BUILTIN_GROUPS as readonly string[]).includes(g.name));
   const pickFrom = <T>(xs: T[]) => xs[edit.pick % xs.length];
-  const auth = await request(`${fx.emu.url}/api/authentication`, { headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString("base64")}` } });
-  await auth.body.text();
-  const cookie = String(auth.headers["set-cookie"]).split(";")[0];
-  const call = async (method: "POST" | "PUT" | "DELETE", path: string, body: unknown = {}) => {
-    const r = await request(`${fx.emu.url}${path}`, { method, headers: { cookie, "content-type": "application/json" }, body: JSON.stringify(body) });
-    const text = await r.body.text();
-    if (r.statusCode >= 300) throw new Error(`out-of-band ${method} ${path}: ${r.statusCode} ${text}`);
-  };
+  const admin = await loggedIn(fx.emu.url, "admin", ADMIN_PASSWORD);
+  const call = async (method: "PUT" | "DELETE", path: string, body?: unknown) => void (await admin.ok(method, path, body));
   let change: (() => Promise<void>) | undefined;
   if (edit.kind === "rename" && users.length) {
     const u = pickFrom(users);
@@ -103,9 +97,7 @@ async function editOutOfBand(fx: SpsFixture, edit: Edit): Promise<boolean> {
     change = () => call("DELETE", `${GROUPS}/${pickFrom(groups).key}`);
   }
   if (!change) return false;
-  await call("POST", "/api/transaction");
-  await change();
-  await call("PUT", "/api/transaction", { status: "commit" });
+  await admin.inTransaction(change);
   return true;
 }
 

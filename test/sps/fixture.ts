@@ -1,6 +1,6 @@
-import { request } from "undici";
 import { spsLocalUserGroupProvider, spsLocalUserProvider } from "../../provider/sps/resources";
 import { createSpsEmulator, type SpsEmulator, type SpsEmulatorOptions } from "../emulators/sps";
+import { loggedIn } from "../emulators/sps/test-client";
 import { Deployment, type DesiredResource } from "../harness/engine";
 import { freshStateFile, repoHostCwd, serializeProvider } from "../harness/serialize";
 import { ref, secret } from "../harness/values";
@@ -74,30 +74,13 @@ export function committed(emu: SpsEmulator, builtinGroups: string[] = []): { use
   };
 }
 
-/** A second REST client acting as another administrator, with plain undici. */
+/** Another administrator editing SPS directly (its own REST session and transaction); answers are the raw text. */
 export async function outOfBandAdmin(fx: SpsFixture) {
-  const auth = await request(`${fx.emu.url}/api/authentication`, { headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString("base64")}` } });
-  await auth.body.text();
-  const cookie = String(auth.headers["set-cookie"]).split(";")[0];
-  const call = async (method: "POST" | "PUT" | "DELETE", path: string, body?: unknown) => {
-    const r = await request(`${fx.emu.url}${path}`, { method, headers: { cookie, "content-type": "application/json" }, body: JSON.stringify(body ?? {}) });
-    const text = await r.body.text();
-    if (r.statusCode >= 300) throw new Error(`${method} ${path}: ${r.statusCode} ${text}`);
-    return text;
-  };
+  const c = await loggedIn(fx.emu.url, "admin", ADMIN_PASSWORD);
   return {
-    post: (p: string, b: unknown) => call("POST", p, b),
-    put: (p: string, b: unknown) => call("PUT", p, b),
-    del: (p: string) => call("DELETE", p),
-    async tx(fn: () => Promise<void>) {
-      await call("POST", "/api/transaction", {});
-      try {
-        await fn();
-        await call("PUT", "/api/transaction", { status: "commit" });
-      } catch (e) {
-        await call("DELETE", "/api/transaction").catch(() => undefined);
-        throw e;
-      }
-    },
+    post: async (p: string, b: unknown) => (await c.ok("POST", p, b)).text,
+    put: async (p: string, b: unknown) => (await c.ok("PUT", p, b)).text,
+    del: async (p: string) => (await c.ok("DELETE", p)).text,
+    tx: (fn: () => Promise<void>) => c.inTransaction(fn),
   };
 }

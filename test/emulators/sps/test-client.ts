@@ -6,11 +6,15 @@ export interface TestResponse {
   headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON, or the raw text when the body is not JSON. */
   body: any;
+  /** The body as sent. */
+  text: string;
 }
 
 /**
- * Plain undici client for the emulator's own tests: keeps the `session_id` cookie by hand so
- * that the tests see exactly what the server sends (no provider code, no cookie jar).
+ * The one raw SPS REST client of the test suite (emulator self-tests, "another administrator" in
+ * provider tests, the contract test against a lab appliance). Plain undici, no provider code, no
+ * cookie jar: it keeps the `session_id` cookie by hand so tests see exactly what the server sends.
+ * Pass a `dispatcher` (an undici Agent with a CA) for HTTPS.
  */
 export class SpsTestClient {
   cookie: string | undefined;
@@ -23,9 +27,8 @@ export class SpsTestClient {
   async login(user: string, password: string, query = ""): Promise<TestResponse> {
     const auth = `Basic ${Buffer.from(`${user}:${password}`, "utf8").toString("base64")}`;
     const r = await this.send("GET", `/api/authentication${query}`, undefined, { authorization: auth });
-    const setCookie = r.headers["set-cookie"];
-    const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
-    const m = first && /^session_id=([^;]*)/.exec(first);
+    // A real appliance (or a proxy in front of it) may set other cookies too: take the session_id one.
+    const m = ([] as string[]).concat(r.headers["set-cookie"] ?? []).map((c) => /^session_id=([^;]*)/.exec(c)).find(Boolean);
     if (r.status === 200 && m) this.cookie = m[1];
     return r;
   }
@@ -47,7 +50,26 @@ export class SpsTestClient {
     } catch {
       parsed = text;
     }
-    return { status: r.statusCode, headers: r.headers as TestResponse["headers"], body: parsed };
+    return { status: r.statusCode, headers: r.headers as TestResponse["headers"], body: parsed, text };
+  }
+
+  /** Like `send`, but throws `METHOD path: status body` unless the answer is 2xx. */
+  async ok(method: string, path: string, body?: unknown): Promise<TestResponse> {
+    const r = await this.send(method, path, body ?? (method === "POST" ? {} : undefined));
+    if (r.status < 200 || r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
+    return r;
+  }
+
+  /** Opens a transaction, runs `fn`, commits; rolls back (best effort) and rethrows when anything fails. */
+  async inTransaction(fn: () => Promise<void>): Promise<void> {
+    await this.ok("POST", "/api/transaction", {});
+    try {
+      await fn();
+      await this.ok("PUT", "/api/transaction", { status: "commit" });
+    } catch (e) {
+      await this.send("DELETE", "/api/transaction").catch(() => undefined);
+      throw e;
+    }
   }
 
   get = (path: string) => this.send("GET", path);
