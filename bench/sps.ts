@@ -60,7 +60,7 @@ export interface SpsUpResult {
   failures: number;
 }
 
-/** One `up` from empty; the limit follows transactional-iac.md §4 (see bench/README.md). */
+/** One `up` from empty; the limit is the commit bound of bench/README.md (Σ over waves of ⌈N_wave / P⌉). */
 export async function spsUp(lat: LatencyModel, parallelism: number, opts: { users?: number; groups?: number; batchSize?: number } = {}): Promise<SpsUpResult> {
   const users = opts.users ?? 200;
   const groups = opts.groups ?? 20;

@@ -77,7 +77,7 @@ describe(`SPS REST contract (${REAL ? "real appliance" : "emulator"})`, () => {
     const got = await s.call("GET", `${USERS}/${user.json.key}`);
     expect(got.json?.body?.name).toBe(name);
     expect(refKey(got.json?.body?.password)).toBe(pw.json.key); // a key string or {key, meta}
-    const other = await session(t); // [INF] sps.md §4.1: other sessions read the committed configuration
+    const other = await session(t); // [INF] other sessions read the committed configuration (SPS REST API guide, "Open a transaction")
     expect((await other.call("GET", `${USERS}/${user.json.key}`)).status).toBe(404);
     expect((await s.call("DELETE", "/api/transaction")).status).toBeLessThan(300);
     expect((await s.call("GET", `${USERS}/${user.json.key}`)).status).toBe(404);

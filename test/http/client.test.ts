@@ -15,7 +15,7 @@ import { EmulatorError } from "../emulators/common/errors";
 import type { EmulatorServer } from "../emulators/common/server";
 import { rejectionOf, startTestServer } from "./helpers";
 
-/** SPS-style error body model: `{"error": {"type", "message", "details"}}` [CODE] sps.md §10. */
+/** SPS-style error body model: `{"error": {"type", "message", "details"}}` as One Identity's safeguard-ps reads it (https://github.com/OneIdentity/safeguard-ps). */
 const parseSpsLikeError = (body: unknown) => {
   const e = (body as { error?: { type?: string; message?: string; details?: unknown } } | undefined)?.error;
   return e ? { code: e.type, message: e.message, details: e.details } : undefined;

@@ -10,7 +10,7 @@ export interface PvwaContext {
   clock: Clock;
 }
 
-/** A PVWA error: `{ErrorCode, ErrorMessage}` ([DOC] cyberark-pvwa.md §3), with optional `Details`. */
+/** A PVWA error: `{ErrorCode, ErrorMessage}` ([DOC] PAS REST "Return Codes"), with optional `Details`. */
 export function pvwaError(status: number, ErrorCode: string, ErrorMessage: string, Details?: unknown): EmulatorError {
   return new EmulatorError(status, Details === undefined ? { ErrorCode, ErrorMessage } : { ErrorCode, ErrorMessage, Details });
 }

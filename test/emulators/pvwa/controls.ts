@@ -60,7 +60,7 @@ export interface SeedSession {
 
 /**
  * Emulator-only controls standing in for the PVWA Options UI and the Vault admin tools, which have
- * no REST API ([DOC] cyberark-pvwa.md §6, §10.7).
+ * no REST API ([DOC] CyberArk documents them in the PVWA UI only, "Active Session Monitoring").
  */
 export interface PvwaControls {
   /** Behaviour switches, mutable at run time. */

@@ -43,7 +43,7 @@ export interface PvwaEmulator {
 
 /**
  * Starts a CyberArk PVWA emulator (logon/logoff, LiveSessions and their actions, UserGroups, server
- * version) with per-instance state. Reference: /work/shared/reference/cyberark-pvwa.md §10.
+ * version) with per-instance state. Sources: README.md "Sources and tags".
  */
 export async function createPvwaEmulator(opts: PvwaEmulatorOptions = {}): Promise<PvwaEmulator> {
   const store = new PvwaStore();

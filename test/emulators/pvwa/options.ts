@@ -1,6 +1,6 @@
 /**
  * Behaviour switches of the PVWA emulator. Every field documents its default; fields marked
- * [UNK] reproduce behaviour the public record does not settle (reference: cyberark-pvwa.md §12),
+ * [UNK] reproduce behaviour the public record does not settle (see README.md),
  * so tests can pin each plausible answer. All fields are mutable at run time via `controls.behaviour`.
  */
 
@@ -17,7 +17,8 @@ export interface PvwaBehaviour {
   /** `ServerName` in the server-version answer. Default "DemoVault" [DOC] EPV mock. */
   serverName: string;
   /**
-   * Idle lifetime of a logon token in ms, measured on the emulator clock. [UNK] cyberark-pvwa.md §2.4.
+   * Idle lifetime of a logon token in ms, measured on the emulator clock. [UNK]: public material (CyberArk's
+   * epv-api-scripts mock server) says only that a configured timeout exists, not its value.
    * Choice: 20 minutes (the PVWA UI's usual idle timeout).
    */
   tokenIdleTimeoutMs: number;
@@ -30,7 +31,7 @@ export interface PvwaBehaviour {
   invalidToken: PvwaErrorAnswer;
   /**
    * When a user logs on without `concurrentSession: true`, end that user's older tokens.
-   * [UNK] cyberark-pvwa.md §2.4. Choice: true (the strict reading, which catches clients that forget it).
+   * [UNK]. Choice: true (the strict reading, which catches clients that forget it).
    */
   nonConcurrentLogonEndsOthers: boolean;
   /** Body of a successful Suspend/Resume/Terminate: none, or `{}`. [UNK] §4.3. Choice: "empty" ([DOC] EPV mock). */

@@ -29,7 +29,7 @@ export function groupsOf(store: PvwaStore, user: VaultUser): Array<{ groupID: nu
     .map((g) => ({ groupID: g.id, groupName: g.groupName, groupType: g.groupType }));
 }
 
-/** The per-caller action flags of a session ([INF] cyberark-pvwa.md §4.1, §10.5). */
+/** The per-caller action flags of a session ([INF] from "Get active sessions", GetLiveSessions.htm). */
 export interface SessionFlags {
   CanSuspend: boolean;
   CanTerminate: boolean;

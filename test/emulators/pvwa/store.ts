@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "crypto";
 
-/** Logon methods a Vault user may use ([DOC] cyberark-pvwa.md §2.1). */
+/** Logon methods a Vault user may use ([DOC] Logon_v10.htm). */
 export type PvwaAuthMethod = "CyberArk" | "LDAP" | "RADIUS";
 
 /** Vault authorizations the emulator enforces ([DOC] §7.1 "Audit users", §7.5 "Add/Update Users"). */
@@ -17,7 +17,7 @@ export interface VaultUser {
   domain?: string;
   /** Directory (LDAP) groups the user belongs to, by name. */
   directoryGroups: string[];
-  /** A suspended user is refused at logon with PASWS268E ([CODE] cyberark-pvwa.md §2.1). */
+  /** A suspended user is refused at logon with PASWS268E ([CODE] psPAS, https://github.com/pspete/psPAS). */
   suspended: boolean;
   authorizations: VaultAuthorization[];
 }

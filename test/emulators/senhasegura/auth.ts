@@ -11,10 +11,10 @@ import {
 } from "./oauth1-verify";
 import { envelope, TEXT, type ProfileTraits } from "./profile";
 
-/** A2A authorization permissions [DOC] senhasegura.md §4.1, §4.3 (list: read; drop: read+write). */
+/** A2A authorization permissions [DOC] "List all remote sessions" / "Terminate remote session" pages (list: read; drop: read+write). */
 export type Scope = "read" | "write";
 
-/** An OAuth 2.0 client-credentials application [DOC] senhasegura.md §2.1. */
+/** An OAuth 2.0 client-credentials application [DOC] "Default request usage", https://docs.senhasegura.io/docs/api-default-request. */
 export interface OAuth2ClientSpec {
   clientId: string;
   clientSecret: string;
@@ -22,7 +22,7 @@ export interface OAuth2ClientSpec {
   scopes?: Scope[];
 }
 
-/** An OAuth 1.0a application: the four values of its authorization [DOC] senhasegura.md §2.2. */
+/** An OAuth 1.0a application: the four values of its authorization [DOC] "Default request usage" (OAuth 1.0a section). */
 export interface OAuth1ClientSpec {
   consumerKey: string;
   consumerSecret: string;
@@ -123,7 +123,7 @@ export class AuthState {
   }
 
   /**
-   * `POST …/oauth2/token`: league-style (`thephpleague/oauth2-server`) errors [INF] senhasegura.md §2.1;
+   * `POST …/oauth2/token`: league-style (`thephpleague/oauth2-server`) errors [INF] from the documented samples;
    * league checks the grant type before the client.
    */
   tokenEndpoint(req: EmulatorRequest): EmulatorResponse {

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from "crypto";
 
 /**
- * Server-side OAuth 1.0a HMAC-SHA1 verification per RFC 5849 §3.4 / senhasegura.md §2.2.
+ * Server-side OAuth 1.0a HMAC-SHA1 verification per RFC 5849 §3.4 (senhasegura documents HMAC-SHA1 OAuth 1.0a in "Default request usage").
  * Written independently of the provider's signer (the emulator is a separate witness).
  */
 
@@ -22,7 +22,7 @@ export function rfc3986(value: string): string {
 
 /**
  * Parses `Authorization: OAuth k="v", …`. Lenient about spaces and commas, and about a missing
- * `realm` (the CS client inserts a space after `oauth_signature=`, [CODE] senhasegura.md §2.2).
+ * `realm` (the CS client inserts a space after `oauth_signature=`, [CODE] a public C# client that hand-signs these requests).
  * Returns undefined when the header is not an OAuth header.
  */
 export function parseOAuthHeader(header: string | undefined): OAuth1Params | undefined {

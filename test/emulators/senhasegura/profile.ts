@@ -1,6 +1,7 @@
 /**
  * Version/locale profiles of the senhasegura PAM Core A2A API and the common response envelope.
- * Facts: [DOC] senhasegura.md §3 (envelope), §4.1 (PT keys in v3.32), §4.3 (success texts), §6.10.
+ * Facts: [DOC] the vendor pages per version (envelope of "Default request usage"; Portuguese keys on the v3.32
+ * list page; success texts on the drop pages; see README "Sources and tags").
  */
 
 /** Which documented release the emulator answers like. */
@@ -21,7 +22,7 @@ export interface ProfileTraits {
   dropOk: { message: string; mensagem: string };
   /**
    * Key holding the single session of get-by-id: the v3.32 EN page shows `remote_sessions`, the
-   * v3.32 PT page, v3.33 and v4 show `remote_session` [DOC] senhasegura.md §4.2.
+   * v3.32 PT page, v3.33 and v4 show `remote_session` [DOC] (the get-one pages).
    * Choice: v3.32 uses the EN page's plural so that clients must accept both keys.
    */
   getKey: "remote_session" | "remote_sessions";
@@ -29,7 +30,7 @@ export interface ProfileTraits {
 
 const PT_DROP_OK = "Sessão interrompida com sucesso";
 
-/** [DOC] senhasegura.md §3, §4.1, §4.3. */
+/** [DOC] envelope, list and drop pages of each version. */
 export const PROFILES: Record<SenhaseguraProfile, ProfileTraits> = {
   "v3.32": {
     code: false,
@@ -59,7 +60,7 @@ export const PROFILES: Record<SenhaseguraProfile, ProfileTraits> = {
   },
 };
 
-/** Exact vendor texts [DOC] senhasegura.md §4.2, §4.3 (typo "droping" is the vendor's). */
+/** Exact vendor texts [DOC] get-one and drop pages (typo "droping" is the vendor's). */
 export const TEXT = {
   dropFailed: "An error occurred while droping session",
   unexpected: "Unexpected error.",
@@ -68,7 +69,7 @@ export const TEXT = {
   clientAuthFailed: "Client authentication failed",
   sessionNotFound: "1002: Session not found",
   unexpectedIdType: "1003: Unexpected identifier type",
-  /** Kong's default text; the docs capitalise it "No route matched…" [DOC] senhasegura.md §4.3, §6.2. */
+  /** Kong's default text; the docs capitalise it "No route matched…" [DOC] drop pages (the 404 of the API gateway, Kong). */
   noRoute: "no Route matched with those values",
   /**
    * No list success text is documented. Choice: a neutral bilingual pair.
@@ -83,7 +84,7 @@ export interface EnvelopeExtra {
 
 /**
  * Builds `{code?, response, tenant?, exception?}` with the English/Portuguese twins
- * (`message`/`mensagem`, `error`/`erro`, `error_code`/`cod_erro`) [DOC] senhasegura.md §3.
+ * (`message`/`mensagem`, `error`/`erro`, `error_code`/`cod_erro`) [DOC] "Default request usage".
  */
 export function envelope(
   traits: ProfileTraits,

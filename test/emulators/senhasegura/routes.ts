@@ -5,7 +5,7 @@ import type { AuthState } from "./auth";
 import type { SessionHandlers } from "./handlers/session";
 import { envelope, TEXT, type ProfileTraits } from "./profile";
 
-/** Documented path prefixes of the session operations [DOC] senhasegura.md §1. */
+/** Documented path prefixes of the session operations [DOC] v3.32, v3.33 and v4 session pages. */
 export type SessionPrefix = "/iso" | "/api" | "/api/pam";
 
 /** Every documented prefix. */

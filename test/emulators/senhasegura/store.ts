@@ -3,12 +3,12 @@ import type { Clock } from "../common/clock";
 
 /**
  * One PAM Core proxy (remote) session as the appliance stores it. Field meanings
- * [DOC] senhasegura.md §4.1. `end` undefined means the session is still running.
+ * [DOC] https://docs.senhasegura.io/v4/docs/api-get-list-all-remote-sessions. `end` undefined means the session is still running.
  */
 export interface StoredSession {
-  /** Small integer, serialized as a JSON string [DOC] senhasegura.md §2.5. */
+  /** Small integer, serialized as a JSON string [DOC] every doc sample. */
   id: string;
-  /** 40 lowercase hex chars in every doc sample [DOC] senhasegura.md §2.5. */
+  /** 40 lowercase hex chars in every doc sample [DOC] samples. */
   sessionId: string;
   user: string;
   originIp: string;

@@ -2,7 +2,7 @@ import { EmulatorError } from "../common/errors";
 
 /**
  * SPS error bodies: `{"error": {"type", "message", "details"}, "meta": {"href", "parent"}}`.
- * [CODE] sps.md §10 (safeguard-ps reads error.type/message/details); `meta` alongside is [INF].
+ * [CODE] PS (safeguard-ps reads error.type/message/details); `meta` alongside is [INF].
  */
 export interface SpsErrorBody {
   error: { type: string; message: string; details: Record<string, unknown> };
@@ -67,8 +67,8 @@ export const unauthorized = (path: string) => spsError(403, "Unauthorized", MESS
 export const notFound = (path: string) => spsError(404, "NotFound", MESSAGES.notFound, path, { path });
 /** 409 `NoTransaction` ([DOC] seed page). */
 export const noTransaction = (path: string) => spsError(409, "NoTransaction", MESSAGES.noTransaction, path);
-/** Choice ([INF] sps.md §10): 405 `MethodNotAllowed` for methods an endpoint does not serve. */
+/** Choice ([INF] from D-INTRO57): 405 `MethodNotAllowed` for methods an endpoint does not serve. */
 export const methodNotAllowed = (path: string, method: string) =>
   spsError(405, "MethodNotAllowed", MESSAGES.methodNotAllowed, path, { method });
-/** Choice: 400 `SyntacticError` for a body that is not the expected JSON (type name unconfirmed, sps.md §4.2). */
+/** Choice: 400 `SyntacticError` for a body that is not the expected JSON (type name unconfirmed: emulator choice). */
 export const badBody = (path: string, reason: string) => spsError(400, "SyntacticError", MESSAGES.badBody, path, { reason });

@@ -40,7 +40,7 @@ export interface SpsEmulator {
 /**
  * Starts a stateful One Identity SPS REST API emulator (authentication, transactions, local users
  * and groups, passwords, ACLs, active sessions) on 127.0.0.1. See README.md for every choice made
- * where the reference (shared/reference/sps.md) is [INF] or [UNK].
+ * where the public record is [INF] or [UNK].
  */
 export async function createSpsEmulator(options: SpsEmulatorOptions = {}): Promise<SpsEmulator> {
   const opts = resolveOptions(options);

@@ -27,7 +27,7 @@ export interface PasswordRecord {
   sha256: string;
   /**
    * The user key that first referenced this object in a committed config. Objects are single-use
-   * ([DOC] sps.md §5), so the binding outlives the reference.
+   * ([DOC] D-PWD: a password object serves one purpose only), so the binding outlives the reference.
    */
   boundTo?: string;
 }
@@ -39,7 +39,7 @@ export interface ConfigData {
   passwords: Map<string, PasswordRecord>;
 }
 
-/** One changelog entry ([DOC] D-CHG, sps.md §4.2). */
+/** One changelog entry ([DOC] D-CHG). */
 export interface ChangeEntry {
   type: "create" | "delete" | "replace" | "reorder";
   path: string;
@@ -59,7 +59,7 @@ export function cloneConfig(c: ConfigData): ConfigData {
 /** An empty configuration. */
 export const emptyConfig = (): ConfigData => ({ users: new Map(), groups: new Map(), passwords: new Map() });
 
-/** Opaque 22-char lowercase hex key ([DOC] sps.md §3: keys look like `46785097158061f46c63d0`). */
+/** Opaque 22-char lowercase hex key ([DOC] D-INTRO57: keys look like `46785097158061f46c63d0`). */
 export const newKey = (): string => randomBytes(11).toString("hex");
 
 /** SHA-256 hex of a password, the form the hash variant of POST /api/configuration/passwords carries. */

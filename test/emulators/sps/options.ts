@@ -1,12 +1,12 @@
 import { ManualClock, realWait, type Wait } from "../common/clock";
 
-/** Authentication backend of the appliance ("Login settings"). [DOC] sps.md §6, §8 */
+/** Authentication backend of the appliance ("Login settings"). [DOC] D-AAA */
 export type SpsAuthBackend = "local" | "ldap" | "radius";
 
 /**
  * Version behaviour. `7.0-lts`: a config write without an open transaction is 409 `NoTransaction`
  * ([DOC] seed page, SPS 7.0.3 LTS). `7.x-auto`: the first config write opens the transaction
- * ([DOC] sps.md §4.1, D-TXN 6.9.x/7.x).
+ * ([DOC] D-TXN 6.9.x/7.x).
  */
 export type SpsProfile = "7.0-lts" | "7.x-auto";
 
@@ -49,7 +49,7 @@ export interface SpsEmulatorOptions {
   latencyMs?: number;
   /** Real time a successful-path commit takes, in ms (benchmarks); default 0. */
   commitMs?: number;
-  /** Choice ([UNK] sps.md §14.1): default 409 `ConfigurationLocked`. */
+  /** Emulator choice ([UNK]: the real lock-conflict status and type are not public): default 409 `ConfigurationLocked`. */
   lockConflict?: Partial<SpsLockConflict>;
   /**
    * [INF] from the seed's "details section contains the path": whether commit validation errors name
@@ -57,12 +57,12 @@ export interface SpsEmulatorOptions {
    */
   commitErrorDetails?: "path" | "none";
   /**
-   * How a user's `password` reference is rendered on read ([UNK] sps.md §6): `reference` is the seed
+   * How a user's `password` reference is rendered on read ([UNK]: D-USR does not show it): `reference` is the seed
    * shape `{key, meta:{href}}` (default), `key` the plain key string.
    */
   passwordRender?: "reference" | "key";
   /**
-   * Deleting a user that a group still lists ([UNK] sps.md §7): `reject` (default) fails the commit
+   * Deleting a user that a group still lists ([UNK], emulator choice): `reject` (default) fails the commit
    * with `SemanticError` naming the group; `cascade` removes the key from every group when staged.
    */
   onDeleteReferencedUser?: "reject" | "cascade";
@@ -71,7 +71,7 @@ export interface SpsEmulatorOptions {
    * (`Mozilla/...`) without `X-Token` are refused with 403. Default false (7.0 has no such rule).
    */
   requireXTokenForBrowserUA?: boolean;
-  /** Re-issue the `session_id` cookie with a fresh `expires` on every authenticated answer ([UNK] §2.2). Default false. */
+  /** Re-issue the `session_id` cookie with a fresh `expires` on every authenticated answer ([UNK]: whether the cookie expiry slides is not public). Default false. */
   reissueCookie?: boolean;
   /** Initial authentication backend; default `local`. */
   authBackend?: SpsAuthBackend;
@@ -100,7 +100,7 @@ export interface ResolvedSpsOptions {
 /** Default admin credentials. */
 export const DEFAULT_ADMIN = { name: "admin", password: "adminpass" } as const;
 
-/** Choice ([UNK] sps.md §14.1): the lock-conflict answer when not configured. */
+/** Emulator choice ([UNK]): the lock-conflict answer when not configured. */
 export const DEFAULT_LOCK_CONFLICT: SpsLockConflict = {
   status: 409,
   type: "ConfigurationLocked",

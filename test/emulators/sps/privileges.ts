@@ -1,4 +1,4 @@
-/** One ACL row as `GET /api/configuration/aaa/acls` shows it ([DOC] D-ACL, sps.md §7). */
+/** One ACL row as `GET /api/configuration/aaa/acls` shows it ([DOC] D-ACL). */
 export interface AclEntry {
   group: string;
   objects: string[];

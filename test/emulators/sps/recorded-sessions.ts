@@ -5,7 +5,7 @@ export interface SeedActiveSession {
   protocol: "ssh" | "rdp" | "telnet" | "vnc" | "ica" | "http" | "mssql";
   /** Server-side username of the connection. */
   user: string;
-  /** Audit key; default the middle part of `svc/<key>/<policy>:<n>`, else a fresh one ([INF] sps.md §9). */
+  /** Audit key; default the middle part of `svc/<key>/<policy>:<n>`, else a fresh one ([INF] from D-ACT and D-AUDIT). */
   key?: string;
   client?: { ip: string; port: number };
   server?: { ip: string; port: number };

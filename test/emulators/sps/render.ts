@@ -1,7 +1,7 @@
 import type { GroupRecord, UserRecord } from "./model";
 import { PATHS } from "./model";
 
-/** Links of a single object or collection ([DOC] sps.md §3 "Message format"). Missing neighbours are null. */
+/** Links of a single object or collection ([DOC] D-INTRO57 "Message format"). Missing neighbours are null. */
 export interface SpsMeta {
   first: string | null;
   href: string;
@@ -12,7 +12,7 @@ export interface SpsMeta {
   transaction: string;
 }
 
-/** `body.password` as read: seed shape `{key, meta:{href}}` or, by option, the plain key ([UNK] sps.md §6). */
+/** `body.password` as read: seed shape `{key, meta:{href}}` or, by option, the plain key ([UNK]: D-USR does not show it). */
 export function renderPasswordRef(key: string, mode: "reference" | "key"): unknown {
   return mode === "key" ? key : { key, meta: { href: `${PATHS.passwords}/${key}` } };
 }
@@ -29,7 +29,7 @@ export function groupBody(g: GroupRecord): Record<string, unknown> {
 
 /**
  * An item of a config list: `first/last/next/previous` walk the parent list in insertion order
- * (ordering is [INF] sps.md §3; Choice: insertion order).
+ * (ordering is [INF]; emulator choice: insertion order).
  */
 export function renderItem(parent: string, keys: string[], key: string, body: unknown) {
   const i = keys.indexOf(key);

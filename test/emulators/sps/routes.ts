@@ -34,7 +34,7 @@ function checkXToken(ctx: SpsContext, req: EmulatorRequest): void {
   }
 }
 
-/** Wraps a handler behind the cookie gate ([DOC] sps.md §12.2: every other /api/* needs the cookie). */
+/** Wraps a handler behind the cookie gate ([DOC] D-AUTH7: every other /api/* request needs the session cookie). */
 function gate(ctx: SpsContext, h: AuthedHandler): Handler {
   return async (req) => {
     const session = ctx.sessions.touch(sessionIdFrom(req));

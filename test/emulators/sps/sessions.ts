@@ -1,7 +1,7 @@
 import { randomBytes } from "crypto";
 import type { Clock } from "../common/clock";
 
-/** "The authenticated session times out after 20 minutes of inactivity." [DOC] D-AUTH705, sps.md §2.2 */
+/** "The authenticated session times out after 20 minutes of inactivity." [DOC] D-AUTH705 */
 export const SESSION_IDLE_MS = 20 * 60 * 1000;
 
 /** One REST login session (the `session_id` cookie). */

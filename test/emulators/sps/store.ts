@@ -70,7 +70,7 @@ export class ConfigStore {
     return Math.floor(this.clock.now() / 1000);
   }
 
-  /** The tree `session` reads: its own staged copy, else the committed one ([INF] sps.md §4.1). */
+  /** The tree `session` reads: its own staged copy, else the committed one ([INF] from D-TXN). */
   view(session?: RestSession): ConfigData {
     return this.txn && session && this.txn.sessionId === session.id ? this.txn.staged : this.committed;
   }
@@ -102,7 +102,7 @@ export class ConfigStore {
 
   /**
    * Validates and atomically applies `session`'s transaction. On a violation the transaction stays
-   * open ([INF] sps.md §4.2: safeguard-ps always sends DELETE /api/transaction after a failure).
+   * open ([INF] from PS: safeguard-ps always sends DELETE /api/transaction after a failure).
    */
   commit(session: RestSession, path: string, message?: string): void {
     const txn = this.txn;
@@ -179,7 +179,7 @@ export class ConfigStore {
   }
 
   /**
-   * Stages a password object. Choice ([UNK] sps.md §5): its creation is not listed in the changelog
+   * Stages a password object. Emulator choice ([UNK]): its creation is not listed in the changelog
    * (nothing secret is ever echoed), and it is discarded with a rolled-back transaction.
    */
   createPassword(txn: Transaction, sha256: string): string {

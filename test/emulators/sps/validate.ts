@@ -10,7 +10,7 @@ export interface CommitViolation {
 }
 
 /**
- * Commit-time validation of a staged configuration against the committed one ([INF] sps.md §4.2,
+ * Commit-time validation of a staged configuration against the committed one ([INF] from D-TXN and the seed page,
  * §12.7: SPS validates the whole config on commit). The first violation wins; the order below is a
  * Choice (vendor order unknown): backend, protected objects, password references, names, members.
  */
@@ -26,7 +26,7 @@ export function validateCommit(staged: ConfigData, committed: ConfigData, backen
     if (u.name === "admin" && !staged.users.has(key)) return { message: MESSAGES.deleteAdmin, path: `${PATHS.users}/${key}` };
   }
   for (const [key, g] of committed.groups) {
-    // Choice ([UNK] sps.md §7): built-in groups are bound to ACLs, so deleting one is refused.
+    // Emulator choice ([UNK]): built-in groups are bound to ACLs, so deleting one is refused.
     if (g.builtin && !staged.groups.has(key)) return { message: MESSAGES.deleteBuiltinGroup, path: `${PATHS.groups}/${key}` };
   }
   const seen = new Map<string, string>();

@@ -6,7 +6,7 @@ import type { PvwaAuthMethod, VaultAuthorization, VaultUser } from "../store";
 const METHODS: Record<string, PvwaAuthMethod> = { cyberark: "CyberArk", ldap: "LDAP", radius: "RADIUS" };
 
 /**
- * `POST /API/auth/{type}/Logon` ([DOC] cyberark-pvwa.md §2.1, §10.2). Success is a bare JSON string
+ * `POST /API/auth/{type}/Logon` ([DOC] https://docs.cyberark.com/PAS/Latest/en/Content/SDK/CyberArk%20Authentication%20-%20Logon_v10.htm). Success is a bare JSON string
  * with `application/json; charset=utf-8`.
  */
 export function logon(ctx: PvwaContext, req: EmulatorRequest): EmulatorResponse {

@@ -5,7 +5,7 @@ import type { Principal, Scope } from "../auth";
 import { envelope, TEXT, type ProfileTraits } from "../profile";
 import type { SessionStore, StoredSession } from "../store";
 
-/** How a running session's `end` is written [UNK] senhasegura.md §4.1. */
+/** How a running session's `end` is written [UNK]: the docs only show ended sessions (emulator choice, option `activeEnd`). */
 export type ActiveEndStyle = "null" | "empty" | "absent";
 
 /** Session-handler behaviours; [UNK] ones carry their Choice. */
@@ -33,7 +33,7 @@ export function formatDuration(ms: number): string {
   return `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
 }
 
-/** Session list, get-by-id and drop handlers [DOC] senhasegura.md §4.1–§4.3. */
+/** Session list, get-by-id and drop handlers [DOC] https://docs.senhasegura.io/v4/docs/api-get-list-all-remote-sessions and …/api-del-terminate-remote-session. */
 export class SessionHandlers {
   constructor(
     private readonly store: SessionStore,

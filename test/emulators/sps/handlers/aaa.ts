@@ -43,9 +43,9 @@ export const getAcls: AuthedHandler = (req, session, ctx) => {
 };
 
 /**
- * `GET /api/configuration/aaa/settings`. Field names are [UNK] (sps.md §8). Choice:
+ * `GET /api/configuration/aaa/settings`. Field names are [UNK] (D-AAA names the setting, not its JSON). Choice:
  * `{"body": {"backend": {"selection": "local"|"ldap"|"radius"}}}`, the `{selection, value}` style of
- * SPS choice fields ([DOC] sps.md §3). Read-only here; tests switch it with controls.setAuthBackend.
+ * SPS choice fields ([DOC] D-INTRO57). Read-only here; tests switch it with controls.setAuthBackend.
  */
 export const getSettings: AuthedHandler = (req, session, ctx) => {
   requireAuthAcl(ctx, session, req.path, "read");

@@ -34,7 +34,7 @@ export const closeActiveSession: AuthedHandler = (req, session, ctx) => {
 
 /**
  * Audit body of a recorded session. [DOC] D-AUDIT names `active`, `protocol`, `client`; Choice:
- * the full closable id is exposed as `session_id` ([UNK] sps.md §9 where it appears).
+ * the full closable id is exposed as `session_id` ([UNK] where SPS exposes it; emulator choice).
  */
 function auditBody(r: RecordedSession) {
   return {
@@ -62,7 +62,7 @@ function nonNegativeInt(raw: string | undefined, fallback: number, path: string,
 /**
  * Minimal `GET /api/audit/sessions` ([DOC] D-AUDIT): `limit` (default 500), `offset`,
  * `match_count`, `fields` in meta, query-string paging links. Only `q=active:true|false` filters
- * ([INF] sps.md §9; other Lucene queries are not emulated and match everything).
+ * ([INF] from D-AUDIT; other Lucene queries are not emulated and match everything).
  */
 export const listAuditSessions: AuthedHandler = (req, session, ctx) => {
   requireSearch(ctx, session, req.path);

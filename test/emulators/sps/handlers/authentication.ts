@@ -5,7 +5,7 @@ import { sha256Hex } from "../model";
 import { httpDate } from "../render";
 import { SESSION_IDLE_MS, type RestSession } from "../sessions";
 
-/** Choice ([UNK] sps.md §2.1): realm text of the Basic challenge. */
+/** Choice ([UNK], emulator choice): realm text of the Basic challenge. */
 export const BASIC_REALM = 'Basic realm="Safeguard for Privileged Sessions"';
 
 /** Decodes `Authorization: Basic base64(user:pass)` (UTF-8, [DOC] D-AUTH7). */
