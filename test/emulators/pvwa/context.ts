@@ -20,7 +20,7 @@ export function answerError(a: PvwaErrorAnswer): EmulatorError {
   return pvwaError(a.status, a.ErrorCode, a.ErrorMessage);
 }
 
-/** An IIS-style HTML error page ([CODE] psPAS "Guru Meditation - HTML Response Received", §3). */
+/** An IIS-style HTML error page ([CODE] psPAS "Guru Meditation - HTML Response Received"). */
 export function iisHtml(status: number, title: string, detail: string): EmulatorError {
   const html =
     `<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n` +

@@ -43,7 +43,7 @@ export interface SeedSession {
   /** psm = Windows/RDP via PSM; psmp = PSM for SSH; opm = OPM. */
   kind: SessionKind;
   SessionID?: string;
-  /** Default: a fresh GUID, distinct from SessionID ([UNK] §4.3 whether they differ; Choice: they do, so the hedge is exercised). */
+  /** Default: a fresh GUID, distinct from SessionID ([UNK] whether they differ; Choice: they do, so the hedge is exercised). */
   SessionGuid?: string;
   /** The PSM user who opened the session (wire field `User`). */
   user?: string;
@@ -89,7 +89,7 @@ export interface PvwaControls {
 }
 
 const KIND_DEFAULTS: Record<SessionKind, Record<string, unknown>> = {
-  // [DOC] §4.1 example; PSMP/OPM values are [INF] (connection component and client names of those products).
+  // [DOC] example; PSMP/OPM values are [INF] (connection component and client names of those products).
   psm: { Protocol: "RDP", Client: "PSM", ConnectionComponentID: "PSM-RDP", AccountPlatformID: "WinServerLocal" },
   psmp: { Protocol: "SSH", Client: "PSMP", ConnectionComponentID: "PSMP-SSH", AccountPlatformID: "UnixSSH" },
   opm: { Protocol: "SSH", Client: "OPM", ConnectionComponentID: "OPM", AccountPlatformID: "UnixSSH" },

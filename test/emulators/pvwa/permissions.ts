@@ -39,7 +39,7 @@ export interface SessionFlags {
 /**
  * CanSuspend = AllowPSMNotifications ∧ caller listed (directly or by group) in the Suspending list ∧
  * a PSM (not PSM for SSH / OPM) session; CanTerminate = caller in the Terminating list ∧ not OPM
- * ([DOC] §4.3, §5; [INF] §10.5). Choice: CanMonitor is true except for OPM (monitoring rules are out of scope).
+ * ([DOC] Suspend/Terminate pages and "Active Session Monitoring"; the conjunction is [INF]). Choice: CanMonitor is true except for OPM (monitoring rules are out of scope).
  */
 export function flagsFor(store: PvwaStore, user: VaultUser, s: LiveSessionRecord): SessionFlags {
   const who = principalsOf(store, user);

@@ -13,7 +13,7 @@ const REASONS: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized
 
 /**
  * The PVWA route table. Paths match case-insensitively with an optional trailing "/" and
- * percent-decoded parameters ([CODE] psPAS vs POSTMAN casing; [DOC] canonical trailing "/"; §1, §10.1).
+ * percent-decoded parameters ([CODE] psPAS vs POSTMAN casing; [DOC] canonical trailing "/").
  * Wrapped by the dot quirk and the HTML error mode.
  */
 export function pvwaHandler(ctx: PvwaContext): Handler {

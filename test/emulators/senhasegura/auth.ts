@@ -36,18 +36,18 @@ export interface OAuth1ClientSpec {
 export interface AuthOptions {
   /** `expires_in` of issued tokens, seconds (default 3600, the documented samples). */
   tokenTtlSec: number;
-  /** Accept client credentials in the form body (default true). False = v3.25 "Basic only" [DOC] §2.1. */
+  /** Accept client credentials in the form body (default true). False = v3.25 "Basic only" [DOC]. */
   bodyCredentials: boolean;
   /**
-   * Answer for a missing/unknown/expired bearer or a bad OAuth 1.0a request on resource routes [UNK] §8.1.
+   * Answer for a missing/unknown/expired bearer or a bad OAuth 1.0a request on resource routes [UNK].
    * Choice: default 401 with the envelope and "Client authentication failed".
    */
   unauthenticatedStatus: number;
-  /** Gateway mode: a missing Authorization header on `/api/…` gives Kong's 404 [DOC] §4.3, §6.2. */
+  /** Gateway mode: a missing Authorization header on `/api/…` gives Kong's 404 [DOC]. */
   gateway: boolean;
-  /** Reject OAuth 1.0a timestamps further than this from the clock, seconds. [UNK] §2.2; Choice: off by default. */
+  /** Reject OAuth 1.0a timestamps further than this from the clock, seconds. [UNK]; Choice: off by default. */
   oauth1MaxSkewSec?: number;
-  /** Reject a reused OAuth 1.0a nonce. [UNK] §2.2; Choice: off by default. */
+  /** Reject a reused OAuth 1.0a nonce. [UNK]; Choice: off by default. */
   oauth1RejectReplay: boolean;
 }
 
@@ -162,7 +162,7 @@ export class AuthState {
     return { status: 200, body: { token_type: "Bearer", expires_in: this.options.tokenTtlSec, access_token: token } };
   }
 
-  /** JWT-shaped opaque token (clients must not parse it [DOC] §2.1). */
+  /** JWT-shaped opaque token (clients must not parse it [DOC]). */
   private issue(clientId: string): string {
     const now = Math.floor(this.clock.now() / 1000);
     const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
@@ -210,7 +210,7 @@ export class AuthState {
     headerParams: Record<string, string>,
     fail: (auth: AuthCall["auth"], reason: string, extra?: Partial<AuthCall>) => never,
   ): Principal {
-    // Protocol parameters may come from the header or the query string [DOC] §6.3.
+    // Protocol parameters may come from the header or the query string [DOC].
     const oauth: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.query)) if (k.startsWith("oauth_")) oauth[k] = v;
     Object.assign(oauth, headerParams);

@@ -65,7 +65,7 @@ export interface SenhaseguraEmulator {
   latency: EmulatorServer["latency"];
   clock: ManualClock;
   controls: {
-    /** Next `times` requests matching "METHOD /path" prefix get the vendor's 500 "Unexpected error." [DOC] §4.3. */
+    /** Next `times` requests matching "METHOD /path" prefix get the vendor's 500 "Unexpected error." [DOC]. */
     unexpectedErrorNext(match: string | RegExp, times?: number): void;
     /** Next matching request: connection reset before handling. */
     resetNext(match: string | RegExp): void;

@@ -15,13 +15,13 @@ export const ALL_PREFIXES: readonly SessionPrefix[] = ["/iso", "/api", "/api/pam
 export interface RouteOptions {
   traits: ProfileTraits;
   prefixes: readonly SessionPrefix[];
-  /** Also serve the token endpoint at `/api/oauth2/token` (§6.1 "behind a flag"). */
+  /** Also serve the token endpoint at `/api/oauth2/token` (off by default: emulator choice). */
   apiTokenPath: boolean;
 }
 
 /** routes → handlers → store: the token endpoint, then the three session routes under each prefix. */
 export function buildRouter(auth: AuthState, sessions: SessionHandlers, opts: RouteOptions): Router {
-  // Unknown path (and, Choice, a known path with another method): the envelope 404 [DOC] §4.3, §6.9.
+  // Unknown path (and, Choice, a known path with another method): the envelope 404 [DOC].
   const notFound = () => {
     throw new EmulatorError(404, envelope(opts.traits, 404, { message: TEXT.resourceNotFound }));
   };

@@ -77,7 +77,7 @@ export class ConfigStore {
 
   /** Opens (or keeps) `session`'s transaction; refused while someone else holds the lock. */
   open(session: RestSession, path: string): Transaction {
-    if (this.txn?.sessionId === session.id) return this.txn; // Choice: re-opening is harmless (§12.5).
+    if (this.txn?.sessionId === session.id) return this.txn; // Choice: re-opening is harmless.
     if (this.txn || this.webLock) {
       const c = this.opts.lockConflict;
       throw spsError(c.status, c.type, c.message, path);

@@ -10,8 +10,8 @@ export interface CommitViolation {
 }
 
 /**
- * Commit-time validation of a staged configuration against the committed one ([INF] from D-TXN and the seed page,
- * §12.7: SPS validates the whole config on commit). The first violation wins; the order below is a
+ * Commit-time validation of a staged configuration against the committed one ([INF] from D-TXN and the
+ * seed page: SPS validates the whole configuration on commit). The first violation wins; the order below is a
  * Choice (vendor order unknown): backend, protected objects, password references, names, members.
  */
 export function validateCommit(staged: ConfigData, committed: ConfigData, backend: SpsAuthBackend): CommitViolation | undefined {

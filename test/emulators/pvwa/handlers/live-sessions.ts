@@ -49,7 +49,7 @@ function compare(a: unknown, b: unknown): number {
 }
 
 /**
- * `GET /API/LiveSessions` ([DOC] D-LIST; §4.1, §10.5): filters Safe, Search ("contains" over string
+ * `GET /API/LiveSessions` ([DOC] D-LIST): filters Safe, Search ("contains" over string
  * properties), FromTime/ToTime (Unix seconds on Start), then Sort (`-` = descending; default
  * descending by start), then Offset/Limit. `Total` counts before paging ([CODE] psPAS paging).
  */
@@ -87,7 +87,7 @@ function findOr404(ctx: PvwaContext, id: string, field: "SessionID" | "SessionGu
   return s;
 }
 
-/** `GET /API/LiveSessions/{id}`: wrapped as `{"LiveSessions":[…]}` ([DOC] D-GET1), `Total` per behaviour ([UNK] §4.2). */
+/** `GET /API/LiveSessions/{id}`: wrapped as `{"LiveSessions":[…]}` ([DOC] D-GET1), `Total` per behaviour ([UNK]). */
 export function getLiveSession(ctx: PvwaContext, req: EmulatorRequest): EmulatorResponse {
   const caller = requireCaller(ctx, req);
   const view = sessionView(ctx, caller, findOr404(ctx, req.params.id));
@@ -103,7 +103,7 @@ export function getLiveSessionProperties(ctx: PvwaContext, req: EmulatorRequest)
 const ACTIONS: Record<string, "Suspend" | "Resume" | "Terminate"> = { suspend: "Suspend", resume: "Resume", terminate: "Terminate" };
 
 /**
- * `POST /API/LiveSessions/{id}/{Suspend|Resume|Terminate}` ([DOC] D-SUS, D-TERM; §4.3, §10.6).
+ * `POST /API/LiveSessions/{id}/{Suspend|Resume|Terminate}` ([DOC] D-SUS, D-TERM).
  * The body is ignored ([DOC] "Body parameters: None"). Checked in this order: session exists,
  * action supported for the session kind, caller permitted, state. Every decided call is audited.
  */
@@ -120,7 +120,7 @@ export function liveSessionAction(ctx: PvwaContext, req: EmulatorRequest): Emula
     const flags = flagsFor(ctx.store, caller, s);
     if (action !== "Terminate" && s.kind !== "psm") throw answerError(ctx.behaviour.actionUnsupported);
     if (action === "Terminate" && s.kind === "opm") throw answerError(ctx.behaviour.actionUnsupported);
-    // [INF] §5: the Suspending list governs Resume too (one docs page covers both).
+    // [INF]: the Suspending list governs Resume too (one docs page covers both).
     if (action === "Terminate" ? !flags.CanTerminate : !flags.CanSuspend) throw answerError(ctx.behaviour.actionDenied);
     if (action === "Terminate") {
       ctx.store.sessions.splice(ctx.store.sessions.indexOf(s), 1);

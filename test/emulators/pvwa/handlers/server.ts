@@ -14,7 +14,7 @@ export function serverInfo(ctx: PvwaContext): EmulatorResponse {
 }
 
 /**
- * `GET /API/Users?search=&ExtendedDetails=true` ([DOC] §7.7): "contains" search on the user name;
+ * `GET /API/Users?search=&ExtendedDetails=true` ([DOC]): "contains" search on the user name;
  * `groupsMembership` with ExtendedDetails. Needs Audit users.
  */
 export function listUsers(ctx: PvwaContext, req: EmulatorRequest): EmulatorResponse {

@@ -12,7 +12,7 @@ function param(req: EmulatorRequest, name: string): string | undefined {
   return k === undefined ? undefined : req.query[k];
 }
 
-/** A group on the wire ([DOC] D-GRP-GET); members only when asked ([DOC] §7.1 includeMembers). */
+/** A group on the wire ([DOC] D-GRP-GET); members only when asked ([DOC] includeMembers). */
 export function groupView(ctx: PvwaContext, g: VaultGroup, includeMembers: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = { id: g.id, groupType: g.groupType, groupName: g.groupName, description: g.description, location: g.location };
   if (g.groupType === "Directory") Object.assign(out, { directory: g.directory ?? "", dn: g.dn ?? "" });
@@ -22,7 +22,7 @@ export function groupView(ctx: PvwaContext, g: VaultGroup, includeMembers: boole
 
 /**
  * Parses `filter`: clauses `groupType eq X` / `groupName eq X` joined by ` AND `, values quoted
- * (psPAS ≥ 14.6) or not ([CODE] psPAS ConvertTo-FilterString; §7.1).
+ * (psPAS ≥ 14.6) or not ([CODE] psPAS ConvertTo-FilterString).
  */
 export function parseGroupFilter(filter: string): Array<{ field: "groupType" | "groupName"; value: string }> {
   // Split on " AND " outside quotes.
@@ -53,7 +53,7 @@ export function parseGroupFilter(filter: string): Array<{ field: "groupType" | "
     });
 }
 
-/** `GET /API/UserGroups` → `{"value":[…],"count":N}` ([DOC] D-GRP-LIST; §7.1, §10.8). Needs Audit users. */
+/** `GET /API/UserGroups` → `{"value":[…],"count":N}` ([DOC] D-GRP-LIST). Needs Audit users. */
 export function listGroups(ctx: PvwaContext, req: EmulatorRequest): EmulatorResponse {
   const caller = requireCaller(ctx, req);
   requireAuthorization(ctx, caller, "AuditUsers");
@@ -97,7 +97,7 @@ function nameTaken(ctx: PvwaContext, name: string, except?: number): boolean {
   return g !== undefined && g.id !== except;
 }
 
-/** `POST /API/UserGroups` → 201 with the group ([CODE] POSTMAN; §7.3). Needs Add/Update Users. */
+/** `POST /API/UserGroups` → 201 with the group ([CODE] POSTMAN). Needs Add/Update Users. */
 export function createGroup(ctx: PvwaContext, req: EmulatorRequest): EmulatorResponse {
   const caller = requireCaller(ctx, req);
   requireAuthorization(ctx, caller, "AddUpdateUsers");
@@ -116,7 +116,7 @@ export function createGroup(ctx: PvwaContext, req: EmulatorRequest): EmulatorRes
   return { status: 201, body: groupView(ctx, g, false) };
 }
 
-/** `PUT /API/UserGroups/{id}` with `groupName` (and `description`) ([CODE] psPAS Set-PASGroup; §7.4). */
+/** `PUT /API/UserGroups/{id}` with `groupName` (and `description`) ([CODE] psPAS Set-PASGroup). */
 export function updateGroup(ctx: PvwaContext, req: EmulatorRequest): EmulatorResponse {
   const caller = requireCaller(ctx, req);
   requireAuthorization(ctx, caller, "AddUpdateUsers");
@@ -138,7 +138,7 @@ export function deleteGroup(ctx: PvwaContext, req: EmulatorRequest): EmulatorRes
 }
 
 /**
- * `POST /API/UserGroups/{id}/Members` ([DOC] D-GRP-ADD; §7.5): `memberId` is a NAME; `memberType`
+ * `POST /API/UserGroups/{id}/Members` ([DOC] D-GRP-ADD): `memberId` is a NAME; `memberType`
  * vault|domain (case-insensitive [INF]), `domainName` required for domain. 201 echo; duplicate →
  * 409 PASWS213E ([DOC] ANS). Choice: domain names are accepted without an LDAP lookup.
  */
@@ -146,7 +146,7 @@ export function addMember(ctx: PvwaContext, req: EmulatorRequest): EmulatorRespo
   const caller = requireCaller(ctx, req);
   requireAuthorization(ctx, caller, "AddUpdateUsers");
   const g = groupOr404(ctx, req.params.id);
-  // [INF] §10.8: members of a Directory group are managed in LDAP. Choice: 400 with an invented code.
+  // [INF]: members of a Directory group are managed in LDAP. Choice: 400 with an invented code.
   if (g.groupType === "Directory") throw pvwaError(400, "EMUDIRGR1E", "Members of a directory group cannot be managed in the Vault.");
   const b = (req.body ?? {}) as Record<string, unknown>;
   const name = typeof b.memberId === "string" ? b.memberId : "";

@@ -11,23 +11,23 @@ export type ActiveEndStyle = "null" | "empty" | "absent";
 /** Session-handler behaviours; [UNK] ones carry their Choice. */
 export interface SessionHandlerOptions {
   traits: ProfileTraits;
-  /** Choice: `null` by default (§6.5). */
+  /** Choice: `null` by default. */
   activeEnd: ActiveEndStyle;
-  /** Status of "You are not authorized…": 500 per v3.33 docs (default), 403 alt [DOC]/[UNK] §4.3. */
+  /** Status of "You are not authorized…": 500 per v3.33 docs (default), 403 alt [DOC]/[UNK]. */
   deniedStatus: number;
-  /** Dropping an already-ended session: 500 "droping" (default, per "id fornecido é inválido") or 200 [UNK] §4.3. */
+  /** Dropping an already-ended session: 500 "droping" (default, per "id fornecido é inválido") or 200 [UNK]. */
   dropEndedSucceeds: boolean;
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
-/** `YYYY-MM-DD HH:MM:SS` without a zone [DOC] §4.1. Choice: the emulator's "local time" is UTC. */
+/** `YYYY-MM-DD HH:MM:SS` without a zone [DOC]. Choice: the emulator's "local time" is UTC. */
 export function formatTime(ms: number): string {
   const d = new Date(ms);
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 }
 
-/** `HH:MM:SS` duration [DOC] §4.1 (hours may exceed 24). */
+/** `HH:MM:SS` duration [DOC] (hours may exceed 24). */
 export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
   return `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
@@ -41,7 +41,7 @@ export class SessionHandlers {
     private readonly opts: SessionHandlerOptions,
   ) {}
 
-  /** Renders one session with the profile's keys (§4.1; PT `credencial`/`dispositivo` in v3.32). */
+  /** Renders one session with the profile's keys (PT `credencial`/`dispositivo` in v3.32). */
   render(s: StoredSession): Record<string, unknown> {
     const t = this.opts.traits;
     const out: Record<string, unknown> = {
@@ -72,7 +72,7 @@ export class SessionHandlers {
     throw new EmulatorError(status, envelope(this.opts.traits, status, { message: TEXT.notAuthorized }));
   }
 
-  /** `GET …/session/remotesessions`: no filters or paging documented [DOC] §4.1. */
+  /** `GET …/session/remotesessions`: no filters or paging documented [DOC]. */
   list(_req: EmulatorRequest, p: Principal): EmulatorResponse {
     this.require(p, ["read"]);
     const body = envelope(this.opts.traits, 200, TEXT.listOk);
@@ -80,7 +80,7 @@ export class SessionHandlers {
     return { status: 200, body };
   }
 
-  /** `GET …/session/remotesessions/{id}`: numeric id; 1003 before 1002 [DOC] §4.2. */
+  /** `GET …/session/remotesessions/{id}`: numeric id; 1003 before 1002 [DOC]. */
   get(req: EmulatorRequest, p: Principal): EmulatorResponse {
     this.require(p, ["read"]);
     const id = req.params.id;
@@ -95,7 +95,7 @@ export class SessionHandlers {
     return { status: 200, body };
   }
 
-  /** `DELETE …/session/drop/{session_id}` [DOC] §4.3 and the seed text. */
+  /** `DELETE …/session/drop/{session_id}` [DOC] and the seed text. */
   drop(req: EmulatorRequest, p: Principal): EmulatorResponse {
     this.require(p, ["read", "write"]);
     const sid = req.params.sessionId;

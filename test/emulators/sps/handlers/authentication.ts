@@ -38,7 +38,7 @@ function loginAllowed(ctx: SpsContext, userName: string): boolean {
 /**
  * `GET /api/authentication`: Basic credentials -> 200 `{"meta":{...}}` + the session cookie
  * ([DOC] D-AUTH705); otherwise 401 with `WWW-Authenticate: Basic` ([INF] from [CODE] JV's
- * non-preemptive client). `login_method` is accepted and ignored (§12.1).
+ * non-preemptive client). `login_method` is accepted and ignored.
  */
 export function login(req: EmulatorRequest, ctx: SpsContext): EmulatorResponse {
   const creds = parseBasic(req.headers.authorization);

@@ -66,7 +66,7 @@ function plainObject(req: EmulatorRequest): Record<string, unknown> {
   return b as Record<string, unknown>;
 }
 
-/** Reads a user body. `password` may be the key string or the rendered `{key, meta}` reference ([INF] §6). */
+/** Reads a user body. `password` may be the key string or the rendered `{key, meta}` reference ([INF]). */
 function parseUser(req: EmulatorRequest): UserInput {
   const { name, password, password_created: _ignored, ...extra } = plainObject(req);
   if (typeof name !== "string" || name.length === 0) throw badBody(req.path, "name must be a non-empty string");
@@ -84,7 +84,7 @@ function parseGroup(req: EmulatorRequest): GroupInput {
   return { name, members: members as string[], extra };
 }
 
-/** Write answer: the object's key and links (Choice, [UNK] §14.3; shape per D-PWD "includes the key"). */
+/** Write answer: the object's key and links (Choice, [UNK]; shape per D-PWD "includes the key"). */
 function written(kind: Kind, key: string, status: number): EmulatorResponse {
   return { status, body: { key, meta: { href: `${base(kind)}/${key}`, parent: base(kind), transaction: PATHS.transaction } } };
 }

@@ -39,7 +39,7 @@ export const getPassword: AuthedHandler = (req, session, ctx) => {
   return { status: 200, body: { body: {}, key, meta: { href: `${PATHS.passwords}/${key}`, parent: PATHS.passwords, transaction: PATHS.transaction } } };
 };
 
-/** Listing, PUT and DELETE are not permitted ([DOC] D-PWD; 405 is [INF] §10). */
+/** Listing, PUT and DELETE are not permitted ([DOC] D-PWD; 405 is [INF]). */
 export const passwordsNotAllowed: AuthedHandler = (req) => {
   throw methodNotAllowed(req.path, req.method);
 };

@@ -35,7 +35,7 @@ export const openTransaction: AuthedHandler = (req, session, ctx) => {
 
 /**
  * `PUT /api/transaction` `{"status":"commit"}` ([CODE] PS Save-SafeguardSpsTransaction); any other
- * status -> 400 (Choice: type `SyntacticError`). Choice ([UNK] §4.2): an optional `message` or
+ * status -> 400 (Choice: type `SyntacticError`). Choice ([UNK]): an optional `message` or
  * `commit_message` field becomes `body.commit_message`. `commitMs` delays before applying, so a
  * drop-after fault loses the answer of an applied commit.
  */
