@@ -71,7 +71,7 @@ function withLabel(e: unknown, label: string): Error {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Serializes and batches every configuration change to one SPS appliance (transactional-iac.md §5):
+ * Serializes and batches every configuration change to one SPS appliance:
  * one transaction at a time; operations arriving together are staged in one transaction and committed
  * once (group commit); a failed commit is rolled back and the culprit isolated (named by the error, or
  * by bisection) so that the other operations still succeed; a lock held elsewhere is waited for with

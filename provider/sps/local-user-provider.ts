@@ -44,7 +44,7 @@ export interface LocalUserOutputs {
   passwordCreated: number | null;
   /**
    * Key of the SPS password object this provider set (a reference, not the secret). Password objects are
-   * single-use and cannot be changed [DOC] sps.md §5, so any password change on SPS shows as another key.
+   * single-use and cannot be changed (SPS REST API reference, "Passwords stored on SPS"), so any password change on SPS shows as another key.
    */
   passwordKey: string | null;
   passwordInSync: boolean;
@@ -101,7 +101,7 @@ function createOp(inputs: Inputs, appliance: string): StagedOperation<Staged> {
     label: label(inputs.name),
     async stage(client: SpsClient, touched: Set<string>) {
       const existing = inputs.adopt ? await client.findUserByName(inputs.name, true) : undefined;
-      const pw = await client.createPassword(inputs.password); // fresh on every (re)stage: single use [DOC] sps.md §5
+      const pw = await client.createPassword(inputs.password); // fresh on every (re)stage: password objects are single use
       touched.add(pw);
       if (existing) {
         claim(appliance, existing.key, label(inputs.name), owner);
