@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { resetCoordinators } from "../provider/sps/registry";
+import { accessScenario } from "./access";
 import { spsRefresh, spsUp, type LatencyModel } from "./sps";
 import { cyberarkSuspendAll, senhaseguraList } from "./vendors";
 
@@ -13,9 +14,31 @@ const lat: LatencyModel = { requestMs: Number(process.env.BENCH_REQUEST_MS ?? 20
 const fmt = (n: number, d = 2) => (Number.isInteger(n) ? String(n) : n.toFixed(d));
 const verdict = (ok: boolean) => (ok ? "met" : "NOT MET");
 
+/** `BENCH_ONLY=access`: only the SpsLocalAccess rows, merged into the recorded results.json. */
+async function accessOnly(log: (m: string) => void) {
+  const file = path.join(__dirname, "results.json");
+  const recorded = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+  log("SpsLocalAccess: up of 200 users + 20 groups, update touching 20 users + 5 groups, refresh ...");
+  const small = await accessScenario(lat, 200, 20, { touch: { users: 20, groups: 5 } });
+  log("SpsLocalAccess: up of 2,000 users + 200 groups ...");
+  const large = await accessScenario(lat, 2000, 200);
+  // Per-resource rows are the recorded ones of the same latency model (a full run takes minutes).
+  const perResource = { p8WallSeconds: recorded.spsUp?.wallSeconds, p8Commits: recorded.spsUp?.commits, p64WallSeconds: recorded.spsUpP64?.wallSeconds, p64Commits: recorded.spsUpP64?.commits };
+  const spsLocalAccess = {
+    up200: { ...small.up, speedupOverPerResourceP8: perResource.p8WallSeconds / small.up.wallSeconds, speedupOverPerResourceP64: perResource.p64WallSeconds / small.up.wallSeconds, perResource },
+    update20Users5Groups: small.update,
+    refresh200: small.refresh,
+    up2000: large.up,
+    refresh2000: large.refresh,
+  };
+  fs.writeFileSync(file, JSON.stringify({ ...recorded, spsLocalAccess }, null, 2) + "\n");
+  process.stdout.write(JSON.stringify(spsLocalAccess, null, 2) + "\nwritten: bench/results.json (spsLocalAccess)\n");
+}
+
 async function main() {
   const log = (m: string) => process.stderr.write(`${m}\n`);
   log(`latency model: ${lat.requestMs} ms per request, ${lat.commitMs} ms per SPS commit`);
+  if (process.env.BENCH_ONLY === "access") return accessOnly(log);
 
   log("SPS up, P = 8 ...");
   const p8 = await spsUp(lat, 8);

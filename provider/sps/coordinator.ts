@@ -20,6 +20,11 @@ export interface StagedOperation<R> {
   /** Shown in errors: `SPS local user "alice"`. */
   label: string;
   /**
+   * All-or-nothing (SpsLocalAccess): committed in a transaction of its own, never split or bisected; a
+   * refused commit fails the whole operation with SPS's error.
+   */
+  atomic?: boolean;
+  /**
    * Stages the change in the open transaction and returns the result the caller gets after the commit.
    * Called again on every restage, so it must create fresh password objects each time. Adds the keys it
    * touched (object and password keys) to `touched`, which is how a commit error naming a key finds it.
@@ -66,7 +71,7 @@ function withLabel(e: unknown, label: string): Error {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Serializes and batches every configuration change to one SPS appliance (transactional-iac.md §5):
+ * Serializes and batches every configuration change to one SPS appliance:
  * one transaction at a time; operations arriving together are staged in one transaction and committed
  * once (group commit); a failed commit is rolled back and the culprit isolated (named by the error, or
  * by bisection) so that the other operations still succeed; a lock held elsewhere is waited for with
@@ -114,7 +119,7 @@ export class SpsCoordinator {
   private fire(): void {
     this.timer = undefined;
     this.firstArrival = 0;
-    const batch = this.queue.splice(0, this.tuning.batchSize);
+    const batch = this.takeBatch();
     if (!batch.length) return;
     this.running = true;
     this.stats.batches++;
@@ -124,6 +129,15 @@ export class SpsCoordinator {
         this.running = false;
         if (this.queue.length) this.schedule();
       });
+  }
+
+  /** The next batch: an atomic operation alone, otherwise up to batchSize non-atomic ones in arrival order. */
+  private takeBatch(): Pending[] {
+    const first = this.queue.findIndex((p) => p.op.atomic);
+    if (first === 0) return this.queue.splice(0, 1);
+    const batch = this.queue.filter((p) => !p.op.atomic).slice(0, this.tuning.batchSize);
+    this.queue = this.queue.filter((p) => !batch.includes(p));
+    return batch;
   }
 
   /** Opens a transaction, waiting with full-jitter backoff while someone else holds the lock. */

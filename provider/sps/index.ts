@@ -1,6 +1,8 @@
 /** One Identity Safeguard for Privileged Sessions (SPS): resources, client and session helper. */
 export { SpsLocalUser, SpsLocalUserGroup, spsLocalUserProvider, spsLocalUserGroupProvider } from "./resources";
 export type { SpsLocalUserArgs, SpsLocalUserGroupArgs, SpsConnectionArgs } from "./resources";
+export { SpsLocalAccess, spsLocalAccessProvider } from "./local-access-resource";
+export type { SpsLocalAccessArgs, SpsLocalAccessUser, SpsLocalAccessGroup } from "./local-access-resource";
 export { SpsClient } from "./client";
 export { SpsCoordinator } from "./coordinator";
 export type { StagedOperation, CoordinatorStats } from "./coordinator";

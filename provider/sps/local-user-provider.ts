@@ -8,6 +8,7 @@ import { checkInputs, jsonSafe } from "../dynamic/inputs";
 import { USERS, type SpsClient } from "./client";
 import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
 import type { StagedOperation } from "./coordinator";
+import { applianceKey, claim } from "./claims";
 import { SpsRefusedError } from "./errors";
 import { assertLocalUsersManageable, configureSps, effectiveUrl, partialCreateOnUnknownCommit, targetFor, withStoredConnection, type SpsProviderContext } from "./provider-context";
 import { passwordRefSchema, type UserItem } from "./schemas";
@@ -43,7 +44,7 @@ export interface LocalUserOutputs {
   passwordCreated: number | null;
   /**
    * Key of the SPS password object this provider set (a reference, not the secret). Password objects are
-   * single-use and cannot be changed [DOC] sps.md §5, so any password change on SPS shows as another key.
+   * single-use and cannot be changed (SPS REST API reference, "Passwords stored on SPS"), so any password change on SPS shows as another key.
    */
   passwordKey: string | null;
   passwordInSync: boolean;
@@ -92,16 +93,18 @@ export async function diff(_id: string, olds: LocalUserOutputs, news: Inputs, ct
 
 type Staged = { key: string; adopted: boolean; passwordKey: string | null };
 
-function createOp(inputs: Inputs): StagedOperation<Staged> {
+function createOp(inputs: Inputs, appliance: string): StagedOperation<Staged> {
+  const owner = {};
   return {
     kind: "create",
     priority: 0,
     label: label(inputs.name),
     async stage(client: SpsClient, touched: Set<string>) {
       const existing = inputs.adopt ? await client.findUserByName(inputs.name, true) : undefined;
-      const pw = await client.createPassword(inputs.password); // fresh on every (re)stage: single use [DOC] sps.md §5
+      const pw = await client.createPassword(inputs.password); // fresh on every (re)stage: password objects are single use
       touched.add(pw);
       if (existing) {
+        claim(appliance, existing.key, label(inputs.name), owner);
         touched.add(existing.key);
         await client.putItem(USERS, existing.key, bodyForPut(existing, inputs.name, pw));
         return { key: existing.key, adopted: true, passwordKey: pw };
@@ -123,12 +126,13 @@ export async function create(inputs: Inputs, ctx: SpsProviderContext): Promise<p
   const target = targetFor(inputs.connection, ctx);
   await assertLocalUsersManageable(target);
   const r = await target.coordinator
-    .submit(createOp(inputs))
+    .submit(createOp(inputs, applianceKey(target.conn.url)))
     .catch((e) => partialCreateOnUnknownCommit(e, inputs, (key) => outputs(inputs, key, ctx, { adopted: !!inputs.adopt })));
   return { id: r.key, outs: outputs(inputs, r.key, ctx, { adopted: r.adopted, passwordKey: r.passwordKey }) };
 }
 
-function updateOp(key: string, olds: LocalUserOutputs, news: Inputs): StagedOperation<{ passwordKey: string }> {
+function updateOp(key: string, olds: LocalUserOutputs, news: Inputs, appliance: string): StagedOperation<{ passwordKey: string }> {
+  const owner = {};
   const newPassword = olds.password !== news.password || olds.passwordInSync === false;
   let previousPasswordKey: string | undefined;
   return {
@@ -136,6 +140,7 @@ function updateOp(key: string, olds: LocalUserOutputs, news: Inputs): StagedOper
     priority: 0,
     label: label(news.name),
     async stage(client, touched) {
+      claim(appliance, key, label(news.name), owner);
       const cur = await client.getUser(key, true);
       if (!cur) throw new SpsRefusedError(`user key ${key} is not on SPS (deleted outside Pulumi, or an earlier commit with an unknown outcome did not apply); run "pulumi refresh" to drop it from state, then "pulumi up" to create it`);
       touched.add(key);
@@ -161,7 +166,7 @@ export async function update(id: string, olds: LocalUserOutputs, news: Inputs, c
   const target = targetFor(news.connection, ctx);
   await assertLocalUsersManageable(target);
   const passwordChanged = olds.password !== news.password || olds.passwordInSync === false;
-  const r = await target.coordinator.submit(updateOp(id, olds, news));
+  const r = await target.coordinator.submit(updateOp(id, olds, news, applianceKey(target.conn.url)));
   return {
     outs: outputs(news, id, ctx, {
       adopted: olds.adopted ?? false,
@@ -196,12 +201,14 @@ export async function read(id: string, props: Partial<LocalUserOutputs>, ctx: Sp
   return { id: u.key, props: outs };
 }
 
-function deleteOp(key: string, name: string): StagedOperation<true> {
+function deleteOp(key: string, name: string, appliance: string): StagedOperation<true> {
+  const owner = {};
   return {
     kind: "delete",
     priority: 0,
     label: label(name),
     async stage(client, touched) {
+      claim(appliance, key, label(name), owner);
       touched.add(key);
       await client.deleteItem(USERS, key); // 404: already gone, which is what we want
       return true;
@@ -216,7 +223,7 @@ export async function del(id: string, props: LocalUserOutputs, ctx: SpsProviderC
   if (props.name === "admin") throw new SpsRefusedError("the built-in SPS admin user cannot be deleted (SPS rule)");
   await withStoredConnection(props.connection, ctx, async (target) => {
     await assertLocalUsersManageable(target);
-    await target.coordinator.submit(deleteOp(id, props.name));
+    await target.coordinator.submit(deleteOp(id, props.name, applianceKey(target.conn.url)));
   });
 }
 export { del as delete };

@@ -17,6 +17,10 @@ export const RESOURCE_TYPES: Record<string, { additionalSecretOutputs: string[];
     additionalSecretOutputs: ["password", "connection"],
     outputs: ["key", "passwordCreated", "passwordKey", "passwordInSync", "adopted", "url"],
   },
+  "pulumi-nodejs:dynamic/pam:SpsLocalAccess": {
+    additionalSecretOutputs: ["passwords", "connection"],
+    outputs: ["userKeys", "groupKeys", "passwordInSync", "passwordManaged", "membersInSync", "groupMemberKeys", "pruned", "url"],
+  },
   "pulumi-nodejs:dynamic/pam:SpsLocalUserGroup": {
     additionalSecretOutputs: ["connection"],
     outputs: ["key", "memberKeys", "membersInSync", "adopted", "adoptedMembers", "url"],
