@@ -35,6 +35,8 @@ export interface LiveSession {
   durationSeconds?: number;
   /** `RawProperties.ProviderID`: the PSM server ([DOC] EPV PSM-SessionsManagement.ps1). */
   providerId?: string;
+  /** `Suspended`, when this PVWA sends it: the public docs name no field for the suspended state. */
+  suspended?: boolean;
 }
 
 type RawSession = z.output<ReturnType<typeof liveSessionSchema>>;
@@ -82,6 +84,7 @@ export function toLiveSession(s: RawSession): LiveSession {
     start: startMs === undefined ? undefined : new Date(startMs),
     durationSeconds: durationSeconds(s.Duration),
     providerId: typeof providerId === "string" ? providerId : undefined,
+    suspended: s.Suspended,
   };
 }
 
@@ -150,12 +153,15 @@ export async function getLiveSession(client: CyberArkClient, id: string): Promis
   }
 }
 
-/** Finds a session by SessionID or SessionGuid: GET by id first, then the full list. */
-export async function findLiveSession(client: CyberArkClient, id: string): Promise<LiveSession | undefined> {
+/**
+ * Finds a session by SessionID or SessionGuid: GET by id first, then the full list. `listSessions`
+ * replaces the list read (a bulk run passes one that reads the list once for all its ids).
+ */
+export async function findLiveSession(client: CyberArkClient, id: string, listSessions?: () => Promise<LiveSession[]>): Promise<LiveSession | undefined> {
   const direct = await getLiveSession(client, id);
   if (direct) return direct;
   const want = id.toLowerCase();
-  return (await listLiveSessions(client)).find((s) => s.id.toLowerCase() === want || (s.guid ?? "").toLowerCase() === want);
+  return (await (listSessions ?? (() => listLiveSessions(client)))()).find((s) => s.id.toLowerCase() === want || (s.guid ?? "").toLowerCase() === want);
 }
 
 /** The result of a session action, shared with the cross-vendor sessions module and the CLI. */
@@ -181,6 +187,8 @@ export interface SessionActionOptions {
    * `denied` (CanSuspend/CanTerminate false) before acting, and enable the SessionGuid hedge.
    */
   precheck?: boolean;
+  /** Source of the full list for ids that GET by id does not find (default: read the list each time). */
+  listSessions?: () => Promise<LiveSession[]>;
 }
 
 const OPTIONS_PATH = "Administration > Options > Privileged Session Management > General Settings > Server Settings > Live Sessions Monitoring Settings";
@@ -208,6 +216,20 @@ function describeKind(s: LiveSession): string {
   return `session ${s.id} (${[s.client, s.connectionComponentId, s.protocol].filter(Boolean).join(", ") || "unknown type"})`;
 }
 
+/** Why a 2xx action answer is not PVWA's (empty or JSON), or undefined when it is. */
+function notTheApiAnswer(contentType: string | undefined, body: string): string | undefined {
+  const type = (contentType ?? "").toLowerCase();
+  const text = body.trim();
+  if (/html|xml/.test(type) || /^</.test(text)) return "an HTML page";
+  if (text === "") return undefined;
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch {
+    return `not JSON (${type || "no content type"})`;
+  }
+}
+
 async function runAction(client: CyberArkClient, action: SessionActionResult["action"], id: string, opts: SessionActionOptions): Promise<SessionActionResult> {
   const result = (outcome: SessionActionOutcome, detail: string, extra: Partial<SessionActionResult> = {}): SessionActionResult => ({
     outcome,
@@ -226,7 +248,7 @@ async function runAction(client: CyberArkClient, action: SessionActionResult["ac
         if ((e as PamError).code === "CYBERARK_VERSION_TOO_OLD") return result("unsupported", (e as Error).message);
         throw e;
       }
-      session = await findLiveSession(client, id);
+      session = await findLiveSession(client, id, opts.listSessions);
       if (!session) return result("not-found", `no live session has SessionID or SessionGuid "${id}" (it may have ended)`);
       // [DOC] §4.3: suspend/resume are PSM (Windows) only; terminate also covers PSM for SSH, not OPM.
       if (session.kind === "opm" || (action !== "terminate" && session.kind === "psm-ssh")) {
@@ -241,8 +263,11 @@ async function runAction(client: CyberArkClient, action: SessionActionResult["ac
     }
     for (const [i, sid] of ids.entries()) {
       try {
-        // The answer may be empty, `{}` or JSON ([UNK] §4.3): read it as text and never parse it.
-        await client.request({ method: "POST", path: apiPath`LiveSessions/${sid}/${ACTION_PATH[action]}`, responseType: "text", allowEmpty: true });
+        // The answer may be empty, `{}` or JSON (undocumented): read it as text, parse only to check it.
+        const r = await client.request({ method: "POST", path: apiPath`LiveSessions/${sid}/${ACTION_PATH[action]}`, responseType: "text", allowEmpty: true });
+        const notApi = notTheApiAnswer(r.headers["content-type"], r.rawText);
+        // A 2xx that is not the API's answer (a proxy's or login portal's HTML page) confirms nothing.
+        if (notApi) return result("failed", `PVWA's ${action} of session ${sid} is not confirmed: the ${r.status} answer is ${notApi}, not the API's answer (a proxy or login page in between?); check the session's state`, { sentId: sid, session });
         return result("done", `${action} of session ${sid} accepted by PVWA`, { sentId: sid, session });
       } catch (e) {
         const a = asApiError(e);

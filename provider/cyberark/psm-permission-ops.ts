@@ -117,6 +117,10 @@ export async function verifyRight(
   right: PsmRight,
   groupName: string,
 ): Promise<PsmVerification> {
+  if (conn.identityUrl !== undefined) {
+    // A member's own PVWA logon does not exist on Privilege Cloud (users sign in through CyberArk Identity).
+    throw new Error(`verify is not supported on CyberArk Privilege Cloud: ${verify.username} would need its own Identity OAuth client; remove verify, or check the right from the Privilege Cloud portal`);
+  }
   const memberConn: CyberArkConnection = { ...conn, username: verify.username, password: verify.password, authMethod: verify.authMethod ?? "CyberArk" };
   const sessions = await withPvwa(memberConn, (c) => listLiveSessions(c));
   const relevant = sessions.filter((s) => s.kind === "psm" || (right === "terminate" && s.kind === "psm-ssh"));

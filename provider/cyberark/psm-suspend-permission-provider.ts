@@ -155,8 +155,16 @@ async function verified(conn: CyberArkConnection, inputs: PsmPermissionInputs, s
   return v;
 }
 
+/** Refuses, before any change, what cannot be done on Privilege Cloud (see verifyRight). */
+function refuseUnsupported(conn: CyberArkConnection, inputs: PsmPermissionInputs): void {
+  if (inputs.verify && conn.identityUrl !== undefined) {
+    throw new Error("cyberark: verify is not supported on CyberArk Privilege Cloud (members sign in through CyberArk Identity, not a PVWA logon); remove verify from this PsmSuspendPermission");
+  }
+}
+
 export async function create(inputs: PsmPermissionInputs, ctx: Ctx): Promise<pulumi.dynamic.CreateResult> {
   const conn = resolveCyberArkConnection(inputs.connection, ctx);
+  refuseUnsupported(conn, inputs);
   const s = await applyMembers(conn, inputs, async (c) => {
     const e = await ensureGroup(c, inputs.groupName, rightOf(inputs), inputs.adoptExisting ?? false);
     return { groupId: e.group.id, adopted: e.adopted, removedAtAdoption: e.adopted ? [] : null, current: e.before };
@@ -167,6 +175,7 @@ export async function create(inputs: PsmPermissionInputs, ctx: Ctx): Promise<pul
 
 export async function update(id: string, olds: PsmPermissionOutputs, news: PsmPermissionInputs, ctx: Ctx): Promise<pulumi.dynamic.UpdateResult> {
   const conn = resolveCyberArkConnection(news.connection, ctx);
+  refuseUnsupported(conn, news);
   const s = await applyMembers(conn, news, async (c) => {
     const g = await readGroup(c, Number(id), olds.groupName ?? news.groupName);
     if (!g) {

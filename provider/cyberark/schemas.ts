@@ -27,9 +27,14 @@ const optStr = () => z.string().nullish().transform((v) => v ?? undefined);
 const optBool = () => z.boolean().nullish().transform((v) => v ?? undefined);
 const optNum = () => z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]).nullish().transform((v) => v ?? undefined);
 
-/** Logon answer: a bare JSON string ([DOC] §2.1, §11.1; the `{"value":…}` of the EPV mock is wrong). */
+/**
+ * Logon answer. Three shapes are seen in the field: a bare JSON string (the documented one), the
+ * older API's `{"CyberArkLogonResult": token}` and `{"value": token}`. Anything else fails the schema
+ * (the HTTP core reports issue paths and kinds, never values, so the token is never quoted).
+ */
 export function logonTokenSchema() {
-  return z.string().min(1);
+  const token = z.string().min(1);
+  return z.union([token, z.object({ CyberArkLogonResult: token }).transform((o) => o.CyberArkLogonResult), z.object({ value: token }).transform((o) => o.value)]);
 }
 
 /** Server version answer ([CODE] psPAS Get-PASServer; [DOC] EPV mock). */
@@ -58,6 +63,8 @@ export function liveSessionSchema() {
     Start: optNum(),
     Duration: z.union([z.number(), z.string()]).nullish().transform((v) => v ?? undefined),
     RawProperties: z.record(z.string(), z.unknown()).nullish().transform((v) => v ?? undefined),
+    // Not in the public docs: read when a version sends a boolean, ignored otherwise (never fails the list).
+    Suspended: z.unknown().optional().transform((v) => (typeof v === "boolean" ? v : undefined)),
   });
 }
 

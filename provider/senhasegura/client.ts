@@ -22,6 +22,8 @@ export interface SenhaseguraClientOptions {
   retry?: RetryOptions;
   /** Clock in ms for the token cache (tests). */
   now?: () => number;
+  /** Deadline of each session request, retries included, ms (`pam-session --timeout`). */
+  requestTimeoutMs?: number;
 }
 
 /** A 2xx answer with its parsed body. */
@@ -46,8 +48,10 @@ export class SenhaseguraClient {
   private readonly tokens?: OAuth2TokenSource;
   private readonly oauth1?: OAuth1Credentials;
   private readonly baseUrl: URL;
+  private readonly requestTimeoutMs?: number;
 
   constructor(connection: SenhaseguraConnection, opts: SenhaseguraClientOptions = {}) {
+    this.requestTimeoutMs = opts.requestTimeoutMs;
     const { connection: c, auth } = validateSenhaseguraConnection(connection);
     this.authKind = auth;
     this.pathPrefix = (c.pathPrefix ?? DEFAULT_PATH_PREFIX).replace(/\/+$/, "");
@@ -108,7 +112,7 @@ export class SenhaseguraClient {
       // Signed per attempt: a retry must not replay the nonce (RFC 5849 §3.3).
       attemptHeaders = () => ({ authorization: signOAuth1({ method, url }, this.oauth1!).header });
     }
-    const res = await this.http.request<T>({ method, path: full, headers, attemptHeaders, schema });
+    const res = await this.http.request<T>({ method, path: full, headers, attemptHeaders, schema, timeoutMs: this.requestTimeoutMs });
     const env = (res.data as { envelope?: Envelope }).envelope ?? (res.data as Envelope);
     if (envelopeFailed(env)) {
       const parsed = parseSenhaseguraError(env);

@@ -4,7 +4,7 @@
  * configuration change, so no transaction is opened ([INF] sps.md §9).
  */
 import { z } from "zod";
-import { AuthError, PamError, type ApiError, type DebugLog } from "../http";
+import { AuthError, ConfigError, PamError, type ApiError, type DebugLog } from "../http";
 import { SpsClient } from "./client";
 import { resolveSpsConnection, spsDefaultsFrom, type SpsConnection } from "./connection";
 
@@ -83,6 +83,9 @@ const hostPort = (e: z.infer<typeof endpoint> | undefined) => (e?.ip ? (e.port !
 
 /** Reads a {@link SpsConnection} from `SPS_URL`, `SPS_USERNAME`, `SPS_PASSWORD`, `SPS_CA_CERTIFICATES`, `SPS_INSECURE_SKIP_VERIFY`. Throws naming what is missing. */
 export function spsConnectionFromEnv(env: NodeJS.ProcessEnv = process.env): SpsConnection {
+  // Outside Pulumi the user sets variables: name them, not the stack config keys.
+  const help = { SPS_URL: 'give the SPS address, e.g. "https://sps.example.com"', SPS_USERNAME: "give the SPS user name", SPS_PASSWORD: "give the password of that user" };
+  for (const [name, fix] of Object.entries(help)) if (env[name] === undefined || env[name]!.trim() === "") throw new ConfigError(name, `is not set; ${fix}`);
   return resolveSpsConnection(undefined, spsDefaultsFrom(undefined, env).connection);
 }
 
@@ -167,10 +170,11 @@ async function auditState(client: SpsClient, id: string): Promise<"ended" | "unk
  * Closes one active session: `DELETE /api/active-sessions?id=<percent-encoded id>` ([DOC] seed page).
  * Outcomes:
  * - 2xx → `done`.
- * - 404 `SessionCouldNotBeFound` ("no ongoing session for this id") → `already`, unless the audit
- *   record says the id never existed (`not-found`). Choice: SPS answers the same 404 for "closed" and
- *   "unknown"; when the audit record cannot be read (no `svc/` form, no search privilege) the
- *   documented meaning, "not ongoing", wins and the result is `already`, saying it is unconfirmed.
+ * - 404 `SessionCouldNotBeFound` ("no ongoing session for this id") → `already` only when the audit
+ *   record of the id shows the session ended; otherwise `not-found` (a mistyped or made-up id is
+ *   never reported as success). Choice: SPS answers the same 404 for "closed" and "unknown", so only
+ *   the audit trail can confirm "ended"; when it cannot be read (no `svc/` form, no search
+ *   privilege) the result is `not-found`, saying the state could not be confirmed.
  * - 403 → `denied` (needs read and write/perform on `/special/active_sessions` [DOC]).
  * - 400 `SessionIdMissing`, 500/503/504 with the seed's types, anything else → `failed` with the
  *   seed's explanation (cluster routing included).
@@ -195,8 +199,8 @@ export async function closeSpsActiveSession(target: SpsClient | SpsConnection, i
         if (state === "active") {
           return result("failed", `SPS could not find session ${id} although the audit trail shows it active: it may be recorded on a Search Local node, which only that node can close. ${said}`, extra);
         }
-        const how = state === "ended" ? "the audit trail shows it ended" : "SPS does not say whether it ended or never existed";
-        return result("already", `session ${id} is not active (SessionCouldNotBeFound; ${how})`, extra);
+        if (state === "ended") return result("already", `session ${id} is not active (SessionCouldNotBeFound; the audit trail shows it ended)`, extra);
+        return result("not-found", `SPS has no ongoing session ${id} (SessionCouldNotBeFound) and the audit trail could not confirm that it ever existed; check the id (the full svc/<key>/<policy>:<n> form from the Active Connections page or \`pam-session list\`)`, extra);
       }
       if (a.status === 403) {
         return result("denied", `the SPS user may not close sessions: it needs read and write/perform on Active Sessions (/special/active_sessions) through a usergroup. ${said}`, extra);
