@@ -69,7 +69,7 @@ export function runErrorOf(e: unknown, target: SessionTargetName, ctx: RunContex
   if (status === 401 || (c.phase === "login" && status === 403)) {
     return new SessionRunError("auth", `${target}: authentication failed during ${c.phase}; check the user and password (or client credentials): ${e.message}`, { cause: e });
   }
-  if (isTransport(e) && (UNREACHABLE.has(e.code) || (c.firstContact && e.name === "ConnectionError"))) {
+  if (isTransport(e) && (UNREACHABLE.has(e.code) || (c.firstContact && (e.name === "ConnectionError" || c.phase === "login")))) {
     const plain = c.url !== undefined && /^http:\/\//i.test(c.url) && !UNREACHABLE.has(e.code);
     const hint = plain ? `; ${urlVar} uses http:// and the server closed the connection: if this port serves HTTPS, use https://` : "";
     return new SessionRunError("connection", `${target}: cannot reach the appliance during ${c.phase}: ${e.message}${hint}`, { cause: e });
