@@ -123,7 +123,7 @@ export class CyberArkClient {
     this.http.redactor.add(this.token);
   }
 
-  /** `POST /API/Auth/Logoff` ([DOC] §2.3); forgets the token even when the call fails. */
+  /** `POST /API/Auth/Logoff`; forgets the token even when the call fails. */
   async logoff(): Promise<void> {
     const token = this.token;
     this.token = undefined;
@@ -198,7 +198,7 @@ export class CyberArkClient {
 }
 
 /**
- * Logs on, runs `fn`, and always logs off and closes ([DOC] §11.4 "log off in a finally"). A logoff
+ * Logs on, runs `fn`, and always logs off and closes ([DOC] "log off in a finally"). A logoff
  * failure is logged, not thrown, so it never hides the result or the error of `fn`.
  */
 export async function withCyberArkSession<T>(conn: CyberArkConnection, fn: (client: CyberArkClient) => Promise<T>, opts: CyberArkClientOptions = {}): Promise<T> {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ConfigError } from "../http";
 
-/** Logon methods of the PVWA Gen2 API this package supports . */
+/** Logon methods of the PVWA Gen2 API this package supports. */
 export type CyberArkAuthMethod = "CyberArk" | "LDAP" | "RADIUS";
 
 /**

@@ -5,12 +5,12 @@ import { asApiError } from "./errors";
 import { liveSessionSchema, liveSessionsPageSchema } from "./schemas";
 import { apiPath, checkQueryValue } from "./url";
 
-/** What kind of connection a live session is, which decides what can be done to it ([DOC] §4.3). */
+/** What kind of connection a live session is, which decides what can be done to it. */
 export type LiveSessionKind = "psm" | "psm-ssh" | "opm" | "unknown";
 
 /** A PSM live session, normalised from the PVWA answer. */
 export interface LiveSession {
-  /** `SessionID`, the id the actions are sent with first (§11.16). */
+  /** `SessionID`, the id the actions are sent with first. */
   id: string;
   /** `SessionGuid`, the fallback id of the actions ([CODE] psPAS pipes it into the action cmdlets). */
   guid?: string;
@@ -29,9 +29,9 @@ export interface LiveSession {
   accountAddress?: string;
   remoteMachine?: string;
   fromIp?: string;
-  /** Start time; PVWA sends Unix seconds or milliseconds (§11.13). */
+  /** Start time; PVWA sends Unix seconds or milliseconds. */
   start?: Date;
-  /** Duration in seconds; PVWA sends seconds or `HH:MM:SS` (§4.1 conflict). */
+  /** Duration in seconds; PVWA sends seconds or `HH:MM:SS`. */
   durationSeconds?: number;
   /** `RawProperties.ProviderID`: the PSM server ([DOC] EPV PSM-SessionsManagement.ps1). */
   providerId?: string;
@@ -43,7 +43,7 @@ type RawSession = z.output<ReturnType<typeof liveSessionSchema>>;
 
 /**
  * The kind from the connection component and client: PSMP-* / Client PSMP → PSM for SSH, OPM → OPM,
- * PSM-* / Client PSM → PSM (including SSH through a Windows PSM, which can be suspended). [INF] §11.10.
+ * PSM-* / Client PSM → PSM (including SSH through a Windows PSM, which can be suspended). [INF]
  */
 export function sessionKind(s: { Client?: string; ConnectionComponentID?: string; RawProperties?: Record<string, unknown> }): LiveSessionKind {
   const cc = (s.ConnectionComponentID ?? "").toUpperCase();
@@ -108,7 +108,7 @@ export interface ListLiveSessionsOptions {
 }
 
 /**
- * `GET /API/LiveSessions`, paging with Offset until `Total` is reached ([CODE] psPAS paging, §11.12).
+ * `GET /API/LiveSessions`, paging with Offset until `Total` is reached ([CODE] psPAS paging).
  * Sessions may end between pages, which shifts later pages: results are deduplicated by SessionID and
  * the loop also stops on an empty page. Without `Total`, it stops at the first short page.
  */
@@ -193,7 +193,7 @@ export interface SessionActionOptions {
 
 const OPTIONS_PATH = "Administration > Options > Privileged Session Management > General Settings > Server Settings > Live Sessions Monitoring Settings";
 
-/** Why CanSuspend is false, as far as REST can tell ([DOC] D-SUS; §11.11). */
+/** Why CanSuspend is false, as far as REST can tell ([DOC] D-SUS). */
 function suspendHelp(user: string): string {
   return (
     `user ${user} may not suspend or resume this session (CanSuspend is false). PVWA grants it when ` +
@@ -210,7 +210,7 @@ function terminateHelp(user: string): string {
 }
 
 const ACTION_PATH = { suspend: "Suspend", resume: "Resume", terminate: "Terminate" } as const;
-const MIN_VERSION = { suspend: "10.2", resume: "10.2", terminate: "10.1" } as const; // [CODE] psPAS Assert-VersionRequirement, §9
+const MIN_VERSION = { suspend: "10.2", resume: "10.2", terminate: "10.1" } as const; // [CODE] psPAS Assert-VersionRequirement
 
 function describeKind(s: LiveSession): string {
   return `session ${s.id} (${[s.client, s.connectionComponentId, s.protocol].filter(Boolean).join(", ") || "unknown type"})`;
@@ -250,7 +250,7 @@ async function runAction(client: CyberArkClient, action: SessionActionResult["ac
       }
       session = await findLiveSession(client, id, opts.listSessions);
       if (!session) return result("not-found", `no live session has SessionID or SessionGuid "${id}" (it may have ended)`);
-      // [DOC] §4.3: suspend/resume are PSM (Windows) only; terminate also covers PSM for SSH, not OPM.
+      // [DOC]: suspend/resume are PSM (Windows) only; terminate also covers PSM for SSH, not OPM.
       if (session.kind === "opm" || (action !== "terminate" && session.kind === "psm-ssh")) {
         const what = session.kind === "opm" ? "OPM" : "PSM for SSH";
         return result("unsupported", `${action} is not supported on ${what} sessions: ${describeKind(session)}`, { session });
@@ -271,7 +271,7 @@ async function runAction(client: CyberArkClient, action: SessionActionResult["ac
         return result("done", `${action} of session ${sid} accepted by PVWA`, { sentId: sid, session });
       } catch (e) {
         const a = asApiError(e);
-        // The SessionID/SessionGuid hedge (§11.16): a 404 on SessionID is retried with SessionGuid.
+        // The SessionID/SessionGuid hedge: a 404 on SessionID is retried with SessionGuid.
         if (a?.status === 404 && i < ids.length - 1) continue;
         if (a?.status === 404) return result("not-found", `PVWA answered 404 for ${ids.join(" and ")} (the session may have ended): ${a.message}`, { sentId: sid, session });
         if (a?.status === 403) return result("denied", `${action === "terminate" ? terminateHelp(client.username) : suspendHelp(client.username)}. PVWA said: ${a.message}`, { sentId: sid, session });
@@ -288,7 +288,7 @@ async function runAction(client: CyberArkClient, action: SessionActionResult["ac
 
 /**
  * Suspends a PSM live session ([DOC] D-SUS: `POST /API/LiveSessions/{id}/Suspend`).
- * Idempotency: PVWA exposes no "suspended" field ([UNK] §4.3), so the state cannot be read first;
+ * Idempotency: PVWA exposes no "suspended" field, so the state cannot be read first;
  * a repeat returns `done` when PVWA accepts it (a no-op) and `already` when PVWA answers 409.
  */
 export function suspendLiveSession(client: CyberArkClient, id: string, opts: SessionActionOptions = {}): Promise<SessionActionResult> {

@@ -1,8 +1,8 @@
 /**
- * zod models of PVWA responses ([DOC] cyberark-pvwa.md §2, §4, §7). Lenient on purpose (STYLE.md §5):
+ * zod models of PVWA responses. Lenient on purpose (our convention):
  * unknown fields pass, most fields are optional, and keys are matched case-insensitively because
- * PVWA versions and the docs disagree (`UserName`/`username`, `Total`/`total`; §11.6).
- * Built lazily by functions (no schemas at module level, STYLE.md §2).
+ * PVWA versions and the docs disagree (`UserName`/`username`, `Total`/`total`).
+ * Built lazily by functions (no schemas at module level, our convention).
  */
 import { z } from "zod";
 
@@ -42,7 +42,7 @@ export function serverInfoSchema() {
   return ciObject({ ExternalVersion: z.string(), InternalVersion: optStr(), ServerName: optStr() });
 }
 
-/** One live session ([DOC] D-LIST field list, §4.1). `Duration` is seconds or `HH:MM:SS` (§11.13). */
+/** One live session ([DOC] D-LIST field list). `Duration` is seconds or `HH:MM:SS`. */
 export function liveSessionSchema() {
   return ciObject({
     SessionID: idString(),
@@ -68,7 +68,7 @@ export function liveSessionSchema() {
   });
 }
 
-/** `GET /LiveSessions` and `GET /LiveSessions/{id}` answers: `{LiveSessions:[…], Total}` ([DOC] §4.1, §4.2). */
+/** `GET /LiveSessions` and `GET /LiveSessions/{id}` answers: `{LiveSessions:[…], Total}`. */
 export function liveSessionsPageSchema() {
   return ciObject({ LiveSessions: z.array(liveSessionSchema()).nullish().transform((v) => v ?? []), Total: optNum() });
 }
@@ -78,7 +78,7 @@ export function groupMemberSchema() {
   return ciObject({ UserName: z.string(), id: optNum() });
 }
 
-/** A Vault/Directory group ([DOC] D-GRP-GET, §7.1). */
+/** A Vault/Directory group ([DOC] D-GRP-GET). */
 export function groupSchema() {
   return ciObject({
     id: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]),
@@ -91,7 +91,7 @@ export function groupSchema() {
   });
 }
 
-/** `GET /UserGroups` answer: `{value:[…], count}` ([DOC] §7.1). */
+/** `GET /UserGroups` answer: `{value:[…], count}`. */
 export function groupListSchema() {
   return ciObject({ value: z.array(groupSchema()).nullish().transform((v) => v ?? []), count: optNum() });
 }

@@ -73,7 +73,7 @@ export interface SessionListFilter {
   since?: Date;
 }
 
-/** Which actions a target supports ([DOC] cyberark-pvwa.md §4.3, senhasegura.md §4, sps.md §9). */
+/** Which actions a target supports. */
 export interface TargetCapabilities {
   list: true;
   suspend: boolean;

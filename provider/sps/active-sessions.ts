@@ -1,7 +1,7 @@
 /**
  * Active (recorded) sessions on SPS: list them through the audit search and close them through
- * `DELETE /api/active-sessions?id=` ([DOC] sps.md §9, seed page "Active sessions"). Closing is not a
- * configuration change, so no transaction is opened ([INF] sps.md §9).
+ * `DELETE /api/active-sessions?id=` ([DOC], seed page "Active sessions"). Closing is not a
+ * configuration change, so no transaction is opened.
  */
 import { z } from "zod";
 import { AuthError, ConfigError, PamError, type ApiError, type DebugLog } from "../http";
@@ -30,7 +30,7 @@ export interface SpsCloseResult {
 export interface SpsActiveSession {
   /**
    * The full closable id (`svc/<key>/<policy>:<n>`), when the audit record carries it as
-   * `body.session_id`. Where SPS exposes it is [UNK] sps.md §9/§14.7; undefined when absent.
+   * `body.session_id`. Where SPS exposes it is [UNK]; undefined when absent.
    */
   id?: string;
   /** Audit key of the record. */
@@ -97,14 +97,14 @@ async function withClient<T>(target: SpsClient | SpsConnection, opts: SpsHelperO
     await client.ensureLogin();
     return await fn(client);
   } finally {
-    // SPS has no documented logout endpoint ([UNK] sps.md §2.3): the cookie simply idles out.
+    // SPS has no documented logout endpoint: the cookie simply idles out.
     await client.close();
   }
 }
 
 /**
  * Lists active recorded sessions: `GET /api/audit/sessions?q=active:true` paged with `limit`/`offset`
- * ([DOC] D-AUDIT paging; the `active:true` query is [INF] sps.md §9). Records are deduplicated by key
+ * ([DOC] D-AUDIT paging; the `active:true` query is [INF]). Records are deduplicated by key
  * (sessions that end between pages shift later pages) and inactive ones are dropped client-side in
  * case the appliance ignores the query. Throws the HTTP core's errors (403 without the search privilege).
  */
@@ -150,7 +150,7 @@ const FAILURE_HELP: Record<string, string> = {
 
 /**
  * After a 404, tells "ended" from "never existed" by reading the audit record whose key is the middle
- * part of `svc/<key>/<policy>:<n>` ([INF] sps.md §9). Undefined when that cannot be decided.
+ * part of `svc/<key>/<policy>:<n>`. Undefined when that cannot be decided.
  */
 async function auditState(client: SpsClient, id: string): Promise<"ended" | "unknown" | "active" | undefined> {
   const key = /^svc\/([^/]+)\//.exec(id)?.[1];
@@ -185,7 +185,7 @@ export async function closeSpsActiveSession(target: SpsClient | SpsConnection, i
   if (id.trim() === "") return result("failed", "the session id is empty; give the full id shown on the Active Connections page (e.g. svc/<key>/<policy>:<n>)");
   return withClient(target, opts, async (client) => {
     try {
-      // The query is built with URLSearchParams, so `/` and `:` in the id are percent-encoded ([INF] sps.md §9).
+      // The query is built with URLSearchParams, so `/` and `:` in the id are percent-encoded.
       await client.read({ method: "DELETE", path: ACTIVE_SESSIONS, query: { id }, allowEmpty: true, responseType: "text" });
       return result("done", `session ${id} closed`);
     } catch (e) {

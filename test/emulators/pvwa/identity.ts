@@ -23,7 +23,7 @@ export interface PrivilegeCloudOptions {
  * `POST /oauth2/platformtoken`, form body `grant_type=client_credentials&client_id&client_secret`,
  * answer `{access_token, token_type: "Bearer", expires_in}` (as the issue and CyberArk's ISP
  * authentication docs describe). Choice: bad credentials → 401 `{"error":"invalid_client"}`
- * (RFC 6749 §5.2); a wrong grant type → 400 `unsupported_grant_type`.
+ * (RFC 6749); a wrong grant type → 400 `unsupported_grant_type`.
  */
 export function identityHandler(ctx: PvwaContext, opts: PrivilegeCloudOptions, issued: { count: number }): Handler {
   const router = new Router({

@@ -1,6 +1,6 @@
 /**
  * Behaviour switches of the PVWA emulator. Every field documents its default; fields marked
- * [UNK] reproduce behaviour the public record does not settle (reference: cyberark-pvwa.md §12),
+ * [UNK] reproduce behaviour the public record does not settle,
  * so tests can pin each plausible answer. All fields are mutable at run time via `controls.behaviour`.
  */
 
@@ -17,7 +17,7 @@ export interface PvwaBehaviour {
   /** `ServerName` in the server-version answer. Default "DemoVault" [DOC] EPV mock. */
   serverName: string;
   /**
-   * Idle lifetime of a logon token in ms, measured on the emulator clock. [UNK] cyberark-pvwa.md §2.4.
+   * Idle lifetime of a logon token in ms, measured on the emulator clock. [UNK]
    * Choice: 20 minutes (the PVWA UI's usual idle timeout).
    */
   tokenIdleTimeoutMs: number;
@@ -30,42 +30,42 @@ export interface PvwaBehaviour {
   invalidToken: PvwaErrorAnswer;
   /**
    * When a user logs on without `concurrentSession: true`, end that user's older tokens.
-   * [UNK] cyberark-pvwa.md §2.4. Choice: true (the strict reading, which catches clients that forget it).
+   * [UNK] Choice: true (the strict reading, which catches clients that forget it).
    */
   nonConcurrentLogonEndsOthers: boolean;
-  /** Body of a successful Suspend/Resume/Terminate: none, or `{}`. [UNK] §4.3. Choice: "empty" ([DOC] EPV mock). */
+  /** Body of a successful Suspend/Resume/Terminate: none, or `{}`. [UNK] Choice: "empty" ([DOC] EPV mock). */
   actionSuccessBody: "empty" | "object";
   /**
-   * Suspending a suspended session, or resuming a running one. [UNK] §12.
+   * Suspending a suspended session, or resuming a running one. [UNK]
    * Choice: "noop" (200, as the EPV mock answers every action); "conflict" answers `sameStateConflict`.
    */
   sameStateAction: "noop" | "conflict";
   /** Answer for a same-state action in "conflict" mode. [UNK] Choice: 409 with an emulator-chosen code. */
   sameStateConflict: PvwaErrorAnswer;
-  /** Answer when the caller lacks CanSuspend/CanTerminate for the session. [UNK] §4.3. Choice: 403. */
+  /** Answer when the caller lacks CanSuspend/CanTerminate for the session. [UNK] Choice: 403. */
   actionDenied: PvwaErrorAnswer;
-  /** Answer for Suspend/Resume on a PSM for SSH or OPM session. [UNK] §4.3. Choice: 400. */
+  /** Answer for Suspend/Resume on a PSM for SSH or OPM session. [UNK] Choice: 400. */
   actionUnsupported: PvwaErrorAnswer;
-  /** Answer for an unknown live-session id. [UNK] §4.3 ("404 by analogy"). Choice: 404. */
+  /** Answer for an unknown live-session id. [UNK] ("404 by analogy"). Choice: 404. */
   sessionNotFound: PvwaErrorAnswer;
   /**
-   * Which id the action endpoints accept. [UNK] §4.3: psPAS pipes SessionGuid, the docs say
+   * Which id the action endpoints accept. [UNK]: psPAS pipes SessionGuid, the docs say
    * "the unique ID". Choice: "either".
    */
   actionIdField: "SessionID" | "SessionGuid" | "either";
-  /** Whether GET /LiveSessions/{id} carries `Total`. [UNK] §4.2. Choice: true. */
+  /** Whether GET /LiveSessions/{id} carries `Total`. [UNK] Choice: true. */
   getByIdIncludesTotal: boolean;
   /** Upper bound for `Limit` (PVWA Options › Search Properties › MaxRecords). [UNK] default value. Choice: 100. */
   maxRecords: number;
-  /** DELETE of a member that is not in the group: 404 or a silent 204. [UNK] §7.6. Choice: 404. */
+  /** DELETE of a member that is not in the group: 404 or a silent 204. [UNK] Choice: 404. */
   absentMemberDelete: 404 | 204;
-  /** Answer for POST /UserGroups with a name in use. [UNK] §12 (code unknown). Choice: 409. */
+  /** Answer for POST /UserGroups with a name in use. [UNK] (code unknown). Choice: 409. */
   duplicateGroup: PvwaErrorAnswer;
   /** Answer when the caller lacks the Vault authorization an operation needs. [UNK] Choice: 403. */
   missingAuthorization: PvwaErrorAnswer;
   /**
    * Members in group answers use this key for the name: the docs' example says `UserName`, their
-   * table says `username` [DOC] §7.1. Choice: "UserName".
+   * table says `username` [DOC] Choice: "UserName".
    */
   memberNameKey: "UserName" | "username";
   /** Reproduce the IIS HTML 404 for a dot in the last segment without a trailing "/" [CODE] psPAS #356. Default off. */

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from "crypto";
 
-/** Logon methods a Vault user may use ([DOC] cyberark-pvwa.md §2.1). */
+/** Logon methods a Vault user may use. */
 export type PvwaAuthMethod = "CyberArk" | "LDAP" | "RADIUS";
 
-/** Vault authorizations the emulator enforces ([DOC] §7.1 "Audit users", §7.5 "Add/Update Users"). */
+/** Vault authorizations the emulator enforces ([DOC] "Audit users" "Add/Update Users"). */
 export type VaultAuthorization = "AuditUsers" | "AddUpdateUsers";
 
 /** A Vault user (CyberArk-internal, or an LDAP user mapped into the Vault). */
@@ -17,7 +17,7 @@ export interface VaultUser {
   domain?: string;
   /** Directory (LDAP) groups the user belongs to, by name. */
   directoryGroups: string[];
-  /** A suspended user is refused at logon with PASWS268E ([CODE] cyberark-pvwa.md §2.1). */
+  /** A suspended user is refused at logon with PASWS268E. */
   suspended: boolean;
   authorizations: VaultAuthorization[];
 }
@@ -30,7 +30,7 @@ export interface GroupMember {
   domainName?: string;
 }
 
-/** A Vault or Directory group ([DOC] §7.1 group object). */
+/** A Vault or Directory group ([DOC] group object). */
 export interface VaultGroup {
   id: number;
   groupName: string;
@@ -44,14 +44,14 @@ export interface VaultGroup {
 
 /**
  * What kind of connection a live session is; it decides what may be done to it
- * ([DOC] §4.3: suspend is PSM (Windows/RDP) only; terminate also PSM for SSH, not OPM).
+ * ([DOC]: suspend is PSM (Windows/RDP) only; terminate also PSM for SSH, not OPM).
  */
 export type SessionKind = "psm" | "psmp" | "opm";
 
-/** A live session: the documented wire fields ([DOC] §4.1) plus emulator-only state. */
+/** A live session: the documented wire fields plus emulator-only state. */
 export interface LiveSessionRecord {
   kind: SessionKind;
-  /** Emulator-only: no public field exposes the suspended state ([UNK] §4.3), so it is never sent. */
+  /** Emulator-only: no public field exposes the suspended state, so it is never sent. */
   suspended: boolean;
   wire: Record<string, unknown> & { SessionID: string; SessionGuid: string; Start: number; SafeName: string };
 }
@@ -67,13 +67,13 @@ export interface TokenRecord {
   expiresAt?: number;
 }
 
-/** The PVWA Options state that has no REST API ([DOC] §5, §6); set through the emulator controls. */
+/** The PVWA Options state that has no REST API; set through the emulator controls. */
 export interface LiveSessionOptions {
   /** Options › PSM › … › Live Sessions Monitoring Settings › AllowPSMNotifications. [UNK] default; Choice: false. */
   allowPsmNotifications: boolean;
   /** "Suspending Live Sessions Users and Groups" (user or group names). [UNK] default; Choice: empty. */
   suspendingUsersAndGroups: string[];
-  /** "Terminating Live Sessions Users and Groups"; [DOC] §5 default group PSMLiveSessionTerminators. */
+  /** "Terminating Live Sessions Users and Groups"; [DOC] default group PSMLiveSessionTerminators. */
   terminatingUsersAndGroups: string[];
 }
 
@@ -88,8 +88,8 @@ export interface ActionAuditEntry {
 
 /**
  * Built-in groups as in the EPV Mockoon mock (Vault Admins 11, Auditors 8, PVWAMonitor 20 at
- * `\System` [DOC] §10.8); the other ids are emulator choices. PSMLiveSessionTerminators is the
- * default Terminating group ([DOC] §5).
+ * `\System` [DOC]); the other ids are emulator choices. PSMLiveSessionTerminators is the
+ * default Terminating group.
  */
 const BUILT_IN_GROUPS: Array<[number, string, string]> = [
   [1, "Administrators", "\\"],
@@ -150,7 +150,7 @@ export class PvwaStore {
     );
   }
 
-  /** Issues an opaque 180-character token: base64 of `<guid>;<16 hex>;<80 hex>;` ([DOC] §2.1 EPV mock sample). */
+  /** Issues an opaque 180-character token: base64 of `<guid>;<16 hex>;<80 hex>;` ([DOC] EPV mock sample). */
   issueToken(username: string, now: number, concurrent: boolean): string {
     const raw = `${randomUUID()};${randomBytes(8).toString("hex")};${randomBytes(40).toString("hex")};`;
     const token = Buffer.from(raw).toString("base64");

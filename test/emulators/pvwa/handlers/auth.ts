@@ -6,7 +6,7 @@ import type { PvwaAuthMethod, VaultAuthorization, VaultUser } from "../store";
 const METHODS: Record<string, PvwaAuthMethod> = { cyberark: "CyberArk", ldap: "LDAP", radius: "RADIUS" };
 
 /**
- * `POST /API/auth/{type}/Logon` ([DOC] cyberark-pvwa.md §2.1, §10.2). Success is a bare JSON string
+ * `POST /API/auth/{type}/Logon`. Success is a bare JSON string
  * with `application/json; charset=utf-8`.
  */
 export function logon(ctx: PvwaContext, req: EmulatorRequest): EmulatorResponse {
@@ -22,7 +22,7 @@ export function logon(ctx: PvwaContext, req: EmulatorRequest): EmulatorResponse 
   if (!username || !password) throw pvwaError(400, "PASWS167E", "There are some invalid parameters.");
   const user = ctx.store.user(username);
   if (!user || user.password !== password || !user.authMethods.includes(method)) {
-    // [DOC] §2.1/§10.2: bad credentials are 403 PASWS013E.
+    // [DOC]: bad credentials are 403 PASWS013E.
     throw pvwaError(403, "PASWS013E", `Authentication failure for User [${username}].`);
   }
   if (user.suspended) {
@@ -39,8 +39,8 @@ export function logon(ctx: PvwaContext, req: EmulatorRequest): EmulatorResponse 
 }
 
 /**
- * The caller behind the `Authorization` header: the raw token ([DOC] §2.2). A `Bearer` prefix is
- * refused like an unknown token ([INF] §10.3: catches clients that send ISPSS-style headers).
+ * The caller behind the `Authorization` header: the raw token. A `Bearer` prefix is
+ * refused like an unknown token ([INF]: catches clients that send ISPSS-style headers).
  * Each use refreshes the idle timer.
  */
 export function requireCaller(ctx: PvwaContext, req: EmulatorRequest): VaultUser {
@@ -70,12 +70,12 @@ function tokenOf(ctx: PvwaContext, req: EmulatorRequest): string | undefined {
   return raw && !bearer && !/^bearer\s/i.test(raw) ? raw : undefined;
 }
 
-/** Throws the configured 403 unless `user` holds `auth` ([DOC] §7.1 Audit users, §7.5 Add/Update Users). */
+/** Throws the configured 403 unless `user` holds `auth` ([DOC] Audit users Add/Update Users). */
 export function requireAuthorization(ctx: PvwaContext, user: VaultUser, auth: VaultAuthorization): void {
   if (!user.authorizations.includes(auth)) throw answerError(ctx.behaviour.missingAuthorization);
 }
 
-/** `POST /API/Auth/Logoff`: 200 `{"LogoffUrl":""}` and the token is gone ([CODE] POSTMAN; §10.4). */
+/** `POST /API/Auth/Logoff`: 200 `{"LogoffUrl":""}` and the token is gone ([CODE] POSTMAN). */
 export function logoff(ctx: PvwaContext, req: EmulatorRequest): EmulatorResponse {
   requireCaller(ctx, req);
   ctx.store.tokens.delete(tokenOf(ctx, req) ?? "");
