@@ -18,9 +18,12 @@ export function resultsTable(results: SessionResult[]): string {
 /** Human table of listed sessions. */
 export function sessionsTable(sessions: SessionSummary[]): string {
   if (sessions.length === 0) return "no active sessions\n";
+  // The SUSPENDED column only when the API told for at least one session (no documented API does).
+  const known = sessions.some((s) => s.suspended !== undefined);
+  const yesNo = (b: boolean | undefined) => (b === undefined ? "?" : b ? "yes" : "no");
   return table(
-    ["TARGET", "SESSION", "USER", "PROTOCOL", "SERVER", "CLIENT", "START", "NOTE"],
-    sessions.map((s) => [s.target, s.sessionId, s.user ?? "", s.protocol ?? "", s.server ?? "", s.client ?? "", s.start ?? "", s.note ?? ""]),
+    ["TARGET", "SESSION", "USER", "PROTOCOL", "SERVER", "CLIENT", "START", ...(known ? ["SUSPENDED"] : []), "NOTE"],
+    sessions.map((s) => [s.target, s.sessionId, s.user ?? "", s.protocol ?? "", s.server ?? "", s.client ?? "", s.start ?? "", ...(known ? [yesNo(s.suspended)] : []), s.note ?? ""]),
   );
 }
 

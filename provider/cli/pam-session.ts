@@ -4,17 +4,20 @@
  * senhasegura from scripts and SIEM playbooks. See `--help` and docs/session-actions.md.
  */
 import { PamError, Redactor, type DebugLog } from "../http";
+import { VERSION } from "../version";
 import {
   connectionSecrets,
   createSessionTarget,
   loadTargetConnection,
   SessionRunError,
   SUCCESS_OUTCOMES,
+  CONNECTION_ENV,
+  type SessionTargetName,
   type SessionAction,
   type SessionResult,
   type SessionTarget,
 } from "../sessions";
-import { EXIT, HELP, parseCli, UsageError, type CliRequest } from "./args";
+import { checkCliEnv, EXIT, HELP, parseCli, UsageError, type CliRequest } from "./args";
 import { jsonLine, resultsTable, sessionsTable, summary } from "./output";
 
 /** Where the CLI writes and what it reads; injectable for in-process use. */
@@ -32,49 +35,73 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const redactor = new Redactor();
   const out = (s: string) => io.stdout(redactor.text(s));
   const err = (s: string) => io.stderr(redactor.text(s));
+  // Known before parsing, so that even a usage error is one JSON object for a playbook.
+  const jsonWanted = argv.includes("--json");
+  /** A run-level error: one JSON object on stdout with --json, a line on stderr otherwise. */
+  const fail = (message: string, code: string, exitCode: number, hint = ""): number => {
+    if (jsonWanted) out(jsonLine({ error: message, code, exitCode }));
+    else err(`pam-session: ${message}\n${hint}`);
+    return exitCode;
+  };
   let req: CliRequest;
+  let cliEnv: ReturnType<typeof checkCliEnv>;
   try {
-    req = parseCli(argv, io.readStdin);
+    req = parseCli(argv, io.readStdin, io.env);
+    cliEnv = checkCliEnv(io.env);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    err(`pam-session: ${e.message}\nRun "pam-session --help" for usage.\n`);
-    return EXIT.usage;
+    return fail(e.message, "USAGE", EXIT.usage, 'Run "pam-session --help" for usage.\n');
   }
   if (req.command === "help") {
     out(HELP);
     return EXIT.ok;
   }
+  if (req.command === "version") {
+    out(`pam-session ${VERSION}\n`);
+    return EXIT.ok;
+  }
   const targetName = req.target!;
   let target: SessionTarget | undefined;
   try {
-    const conn = loadTargetConnection(targetName, { env: io.env, configFile: req.configFile });
+    const conn = loadTargetConnection(targetName, { env: io.env, configFile: req.configFile, warn: (m) => err(`pam-session: warning: ${m}\n`) });
     for (const s of connectionSecrets(conn)) redactor.add(s);
     const log: DebugLog | undefined = req.verbose ? (m) => err(`[pam-session] ${m}\n`) : undefined;
     if (req.dryRun) return dryRun(req, out, err);
-    target = createSessionTarget(targetName, conn, { log });
+    target = createSessionTarget(targetName, conn, { log, requestTimeoutMs: req.requestTimeoutMs, senhaseguraTimeZone: cliEnv.senhaseguraTimeZone });
     if (req.command === "list") {
-      const sessions = await target.list();
+      const sessions = await target.list(req.filter);
       out(req.json ? sessions.map(jsonLine).join("") : sessionsTable(sessions));
       return EXIT.ok;
     }
     return await act(target, req.command, req, out, err);
   } catch (e) {
-    const text = (m: unknown) => (target ? target.redact(String(m)) : String(m));
+    const text = (m: unknown) => cliWords(target ? target.redact(String(m)) : String(m), targetName);
     if (e instanceof SessionRunError || (PamError.isInstance(e) && (e as PamError).code.startsWith("SESSION_RUN_"))) {
       const run = e as SessionRunError;
-      err(`pam-session: ${text(run.message)}\n`);
-      return RUN_EXIT[run.kind];
+      return fail(text(run.message), run.code, RUN_EXIT[run.kind]);
     }
     if (PamError.isInstance(e)) {
       // A vendor error outside the per-session results (the list): the request did not succeed.
-      err(`pam-session: ${text(e.message)}\n`);
-      return EXIT.partial;
+      return fail(text(e.message), (e as PamError).code, EXIT.partial);
     }
-    err(`pam-session: internal error: ${text((e as Error)?.message ?? e)}\n`);
-    return EXIT.internal;
+    return fail(`internal error: ${text((e as Error)?.message ?? e)}`, "INTERNAL", EXIT.internal);
   } finally {
     await target?.close();
   }
+}
+
+/**
+ * In CLI context a user sets environment variables, not Pulumi config keys or connection fields:
+ * `sps:caCertificates` and a bare `caCertificates:` field become `SPS_CA_CERTIFICATES`.
+ */
+export function cliWords(message: string, target: SessionTargetName): string {
+  const names = CONNECTION_ENV[target] as Record<string, string>;
+  let m = message;
+  for (const [field, envName] of Object.entries(names)) {
+    m = m.replace(new RegExp(`\\b${target}:${field}\\b(\\s*/\\s*${envName})?`, "g"), envName);
+    m = m.replace(new RegExp(`(^|[\\s(:])(?:connection\\.)?${field}(?=:| is | must )`, "g"), `$1${envName}`);
+  }
+  return m;
 }
 
 function dryRun(req: CliRequest, out: (s: string) => void, err: (s: string) => void): number {

@@ -1,5 +1,6 @@
 import { HttpClient, PamError, type DebugLog, type HttpResponse, type RequestOptions, type RetryOptions, type TimeoutOptions } from "../http";
-import { validateCyberArkConnection, type CyberArkConnection } from "./config";
+import { isPrivilegeCloud, validateCyberArkConnection, type CyberArkConnection } from "./config";
+import { PlatformTokenSource } from "./identity-token";
 import { isTokenRejected, parseCyberArkError } from "./errors";
 import { logonTokenSchema, serverInfoSchema } from "./schemas";
 
@@ -9,6 +10,10 @@ export interface CyberArkClientOptions {
   log?: DebugLog;
   timeouts?: TimeoutOptions;
   retry?: RetryOptions;
+  /** Deadline of each request, retries included, ms (unless the request sets its own). */
+  requestTimeoutMs?: number;
+  /** Clock in ms for the Privilege Cloud token cache (tests). */
+  now?: () => number;
 }
 
 /** A PVWA version as `[major, minor, patch]`, parsed from `ExternalVersion`. */
@@ -29,19 +34,23 @@ export function pvwaBaseUrl(url: string): string {
 }
 
 /**
- * A logged-on PVWA Gen2 API client ([DOC] cyberark-pvwa.md §2, §11). Logon sends
- * `concurrentSession: true` (§11.4); the token goes raw in `Authorization`, never `Bearer` (§2.2);
- * a request whose token was rejected (401 / PASWS006E) is retried once after one re-logon.
- * The password and the token are registered with the HTTP client's Redactor.
+ * A logged-on PVWA Gen2 API client. Self-hosted: logon sends `concurrentSession: true` and the token
+ * goes raw in `Authorization` (no `Bearer`). Privilege Cloud: a platform token from the Identity
+ * tenant goes as `Authorization: Bearer <token>`, cached until shortly before it expires, and there
+ * is no logoff. Either way a request whose token was rejected (401 / PASWS006E) is retried once with
+ * a fresh token. Passwords, client secrets and tokens are registered with the HTTP client's Redactor.
  */
 export class CyberArkClient {
   readonly http: HttpClient;
   private readonly conn: CyberArkConnection;
   private token: string | undefined;
   private version: Promise<PvwaVersion | undefined> | undefined;
+  private readonly platform?: PlatformTokenSource;
+  private readonly requestTimeoutMs?: number;
 
   constructor(conn: CyberArkConnection, opts: CyberArkClientOptions = {}) {
     this.conn = validateCyberArkConnection(conn);
+    this.requestTimeoutMs = opts.requestTimeoutMs;
     this.http = new HttpClient({
       vendor: "cyberark",
       baseUrl: pvwaBaseUrl(this.conn.url),
@@ -50,16 +59,42 @@ export class CyberArkClient {
       timeouts: opts.timeouts,
       retry: opts.retry,
       log: opts.log,
-      // RADIUS challenge steps reuse the first call's cookies ([CODE] §2.1); keeping a jar is harmless otherwise.
+      // RADIUS challenge steps reuse the first call's cookies; keeping a jar is harmless otherwise.
       cookies: true,
       parseVendorError: parseCyberArkError,
     });
-    this.http.redactor.add(this.conn.password);
+    if (isPrivilegeCloud(this.conn)) {
+      this.platform = new PlatformTokenSource({
+        identityUrl: this.conn.identityUrl!,
+        clientId: this.conn.clientId!,
+        clientSecret: this.conn.clientSecret!,
+        redactor: this.http.redactor,
+        caCertificates: this.conn.caCertificates,
+        insecureSkipVerify: this.conn.insecureSkipVerify,
+        timeouts: opts.timeouts,
+        retry: opts.retry,
+        log: opts.log,
+        requestTimeoutMs: opts.requestTimeoutMs,
+        now: opts.now,
+      });
+    } else {
+      this.http.redactor.add(this.conn.password!);
+    }
   }
 
-  /** The user this client logs on as. */
+  /** The user this client acts as (the Vault user, or the Privilege Cloud client id). */
   get username(): string {
-    return this.conn.username;
+    return this.conn.username ?? this.conn.clientId!;
+  }
+
+  /** True for a CyberArk Privilege Cloud connection (platform token, Bearer). */
+  get privilegeCloud(): boolean {
+    return this.platform !== undefined;
+  }
+
+  /** Platform token requests sent so far (Privilege Cloud; 0 otherwise). */
+  get tokenFetches(): number {
+    return this.platform?.fetches ?? 0;
   }
 
   /** True while a token is held. */
@@ -67,25 +102,35 @@ export class CyberArkClient {
     return this.token !== undefined;
   }
 
-  /** `POST /API/auth/{method}/Logon` ([DOC] §2.1). The body is built by JSON.stringify (§11.3). */
+  /**
+   * Self-hosted: `POST /API/auth/{method}/Logon`, the body built by JSON.stringify. Privilege Cloud:
+   * fetches (or reuses) the platform token.
+   */
   async logon(): Promise<void> {
+    if (this.platform) {
+      this.token = await this.platform.get();
+      return;
+    }
     const method = this.conn.authMethod ?? "CyberArk";
     const r = await this.http.request({
       method: "POST",
       path: `/API/auth/${method}/Logon`,
       json: { username: this.conn.username, password: this.conn.password, concurrentSession: true },
       schema: logonTokenSchema(),
+      timeoutMs: this.requestTimeoutMs,
     });
     this.token = r.data;
     this.http.redactor.add(this.token);
   }
 
-  /** `POST /API/Auth/Logoff` ([DOC] §2.3); forgets the token even when the call fails. */
+  /** `POST /API/Auth/Logoff`; forgets the token even when the call fails. */
   async logoff(): Promise<void> {
     const token = this.token;
     this.token = undefined;
-    if (token === undefined) return;
-    await this.http.request({ method: "POST", path: "/API/Auth/Logoff", headers: { authorization: token }, allowEmpty: true });
+    // Privilege Cloud platform tokens have no logoff call: they expire.
+    this.platform?.forget();
+    if (token === undefined || this.platform) return;
+    await this.http.request({ method: "POST", path: "/API/Auth/Logoff", headers: { authorization: token }, allowEmpty: true, timeoutMs: this.requestTimeoutMs });
   }
 
   /**
@@ -93,14 +138,21 @@ export class CyberArkClient {
    * on again once and resends: a 401 means PVWA did not act on the request, so resending is safe.
    */
   async request<T>(opts: RequestOptions<T>): Promise<HttpResponse<T>> {
-    if (this.token === undefined) await this.logon();
+    const send = async () => {
+      // Privilege Cloud: ask the cache each time, so a token about to expire is replaced before use.
+      if (this.platform) this.token = await this.platform.get();
+      else if (this.token === undefined) await this.logon();
+      const authorization = this.platform ? `Bearer ${this.token}` : this.token!;
+      return this.http.request({ timeoutMs: this.requestTimeoutMs, ...opts, headers: { ...(opts.headers ?? {}), authorization } });
+    };
     try {
-      return await this.http.request({ ...opts, headers: { ...(opts.headers ?? {}), authorization: this.token! } });
+      return await send();
     } catch (e) {
       if (!isTokenRejected(e)) throw e;
       this.token = undefined;
-      await this.logon();
-      return this.http.request({ ...opts, headers: { ...(opts.headers ?? {}), authorization: this.token! } });
+      this.platform?.invalidate();
+      if (!this.platform) await this.logon();
+      return send();
     }
   }
 
@@ -139,13 +191,14 @@ export class CyberArkClient {
   }
 
   /** Closes the connection pool (does not log off; see {@link withCyberArkSession}). */
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.platform?.close();
     return this.http.close();
   }
 }
 
 /**
- * Logs on, runs `fn`, and always logs off and closes ([DOC] §11.4 "log off in a finally"). A logoff
+ * Logs on, runs `fn`, and always logs off and closes ([DOC] "log off in a finally"). A logoff
  * failure is logged, not thrown, so it never hides the result or the error of `fn`.
  */
 export async function withCyberArkSession<T>(conn: CyberArkConnection, fn: (client: CyberArkClient) => Promise<T>, opts: CyberArkClientOptions = {}): Promise<T> {

@@ -1,17 +1,30 @@
 import { z } from "zod";
 import { ConfigError } from "../http";
 
-/** Logon methods of the PVWA Gen2 API this package supports ([DOC] cyberark-pvwa.md §2.1). */
+/** Logon methods of the PVWA Gen2 API this package supports. */
 export type CyberArkAuthMethod = "CyberArk" | "LDAP" | "RADIUS";
 
-/** How to reach and log on to a CyberArk PVWA. */
+/**
+ * How to reach and log on to a CyberArk PVWA: self-hosted (`username` + `password`, PVWA logon) or
+ * CyberArk Privilege Cloud (`identityUrl` + `clientId` + `clientSecret`, OAuth 2.0 client credentials
+ * against the Identity tenant). Exactly one of the two credential sets.
+ */
 export interface CyberArkConnection {
-  /** PVWA address, e.g. `https://pvwa.example.com` or `https://pvwa.example.com/PasswordVault`. */
+  /**
+   * PVWA address, e.g. `https://pvwa.example.com`, `https://pvwa.example.com/PasswordVault`, or for
+   * Privilege Cloud `https://<subdomain>.privilegecloud.cyberark.cloud`.
+   */
   url: string;
-  /** Vault user name (bare name for LDAP users, no `DOMAIN\`; [CODE] psPAS #62). */
-  username: string;
-  /** Password; registered as a secret and never written to logs or errors. */
-  password: string;
+  /** Vault user name (bare name for LDAP users, no `DOMAIN\`; [CODE] psPAS #62). Self-hosted only. */
+  username?: string;
+  /** Password; registered as a secret and never written to logs or errors. Self-hosted only. */
+  password?: string;
+  /** Privilege Cloud: the Identity tenant, e.g. `https://<tenant>.id.cyberark.cloud`. */
+  identityUrl?: string;
+  /** Privilege Cloud: the OAuth 2.0 client id of the service user. */
+  clientId?: string;
+  /** Privilege Cloud: its client secret; a secret, never logged. */
+  clientSecret?: string;
   /** Logon endpoint; default "CyberArk". */
   authMethod?: CyberArkAuthMethod;
   /** PEM text or path of a PEM file with the CA(s) that sign the PVWA certificate. */
@@ -25,8 +38,11 @@ const AUTH_METHODS: Record<string, CyberArkAuthMethod> = { cyberark: "CyberArk",
 const connectionSchema = z
   .object({
     url: z.string().trim().min(1).regex(/^https?:\/\//i),
-    username: z.string().min(1),
-    password: z.string().min(1),
+    username: z.string().min(1).optional(),
+    password: z.string().min(1).optional(),
+    identityUrl: z.string().trim().min(1).regex(/^https?:\/\//i).optional(),
+    clientId: z.string().min(1).optional(),
+    clientSecret: z.string().min(1).optional(),
     authMethod: z.enum(["CyberArk", "LDAP", "RADIUS"]).optional(),
     caCertificates: z.string().min(1).optional(),
     insecureSkipVerify: z.boolean().optional(),
@@ -37,6 +53,9 @@ const FIX: Record<string, string> = {
   url: 'give the PVWA address, e.g. "https://pvwa.example.com"',
   username: "give the Vault user name that logs on to PVWA",
   password: "give the password of that user",
+  identityUrl: 'give the Identity tenant address, e.g. "https://<tenant>.id.cyberark.cloud"',
+  clientId: "give the OAuth 2.0 client id of the Privilege Cloud service user",
+  clientSecret: "give the client secret of that service user",
   authMethod: 'use one of "CyberArk", "LDAP", "RADIUS"',
   caCertificates: "give PEM text or the path of a PEM file",
   insecureSkipVerify: "use true or false",
@@ -45,12 +64,39 @@ const FIX: Record<string, string> = {
 /** Validates a connection (strict: unknown fields are refused). Throws ConfigError naming the field; values are never echoed. */
 export function validateCyberArkConnection(conn: unknown): CyberArkConnection {
   const r = connectionSchema.safeParse(conn);
-  if (r.success) return r.data;
+  if (r.success) return checkCredentialSet(r.data);
   const issue = r.error.issues[0];
   const field = issue.path.length ? String(issue.path[0]) : "connection";
   if (issue.code === "unrecognized_keys") throw new ConfigError(field, `unknown field(s) ${issue.keys.join(", ")}; allowed: ${Object.keys(FIX).join(", ")}`);
   throw new ConfigError(field, `is missing or invalid; ${FIX[field] ?? "see CyberArkConnection"}`);
 }
+
+// ---- CyberArk Privilege Cloud (OAuth 2.0 client credentials) -------------------------------------
+
+const PLATFORM_FIELDS = ["identityUrl", "clientId", "clientSecret"] as const;
+
+/** True when the connection is for Privilege Cloud (platform token) rather than a PVWA logon. */
+export function isPrivilegeCloud(conn: Pick<CyberArkConnection, "identityUrl" | "clientId" | "clientSecret">): boolean {
+  return PLATFORM_FIELDS.some((k) => conn[k] !== undefined);
+}
+
+/**
+ * Exactly one credential set: mixing them would send a password or a client secret where it does not
+ * belong, so it is refused rather than one silently winning. Messages name fields, never values.
+ */
+function checkCredentialSet(c: CyberArkConnection): CyberArkConnection {
+  if (isPrivilegeCloud(c)) {
+    const missing = PLATFORM_FIELDS.find((k) => c[k] === undefined);
+    if (missing) throw new ConfigError(missing, `is missing; Privilege Cloud needs identityUrl, clientId and clientSecret: ${FIX[missing]}`);
+    const extra = (["username", "password", "authMethod"] as const).find((k) => c[k] !== undefined);
+    if (extra) throw new ConfigError(extra, "cannot be combined with Privilege Cloud client credentials (identityUrl, clientId, clientSecret); set one credential set only");
+    return c;
+  }
+  for (const k of ["username", "password"] as const) if (c[k] === undefined) throw new ConfigError(k, `is missing or invalid; ${FIX[k]} (or, for Privilege Cloud, give identityUrl, clientId and clientSecret)`);
+  return c;
+}
+
+// ---- environment --------------------------------------------------------------------------------
 
 /** Environment variable of each connection field. */
 export const CYBERARK_ENV = {
@@ -60,6 +106,9 @@ export const CYBERARK_ENV = {
   authMethod: "CYBERARK_AUTH_METHOD",
   caCertificates: "CYBERARK_CA_CERTIFICATES",
   insecureSkipVerify: "CYBERARK_INSECURE_SKIP_VERIFY",
+  identityUrl: "CYBERARK_IDENTITY_URL",
+  clientId: "CYBERARK_CLIENT_ID",
+  clientSecret: "CYBERARK_CLIENT_SECRET",
 } as const;
 
 /**
@@ -73,8 +122,9 @@ export function cyberArkConnectionFromEnv(env: Record<string, string | undefined
     const v = env[CYBERARK_ENV[k]];
     return v === undefined || v.trim() === "" ? undefined : v;
   };
-  for (const k of ["url", "username", "password"] as const) {
-    if (get(k) === undefined) throw new ConfigError(CYBERARK_ENV[k], `is not set; ${FIX[k]}`);
+  const platform = PLATFORM_FIELDS.some((k) => get(k) !== undefined);
+  for (const k of ["url", ...(platform ? PLATFORM_FIELDS : (["username", "password"] as const))] as const) {
+    if (get(k) === undefined) throw new ConfigError(CYBERARK_ENV[k], `is not set; ${FIX[k]}${k === "username" ? ` (or, for Privilege Cloud, set ${CYBERARK_ENV.identityUrl}, ${CYBERARK_ENV.clientId} and ${CYBERARK_ENV.clientSecret})` : ""}`);
   }
   let authMethod: CyberArkAuthMethod | undefined;
   const am = get("authMethod");
@@ -92,8 +142,11 @@ export function cyberArkConnectionFromEnv(env: Record<string, string | undefined
   }
   const conn = {
     url: get("url")!.trim(),
-    username: get("username")!,
-    password: get("password")!,
+    ...(get("username") ? { username: get("username") } : {}),
+    ...(get("password") ? { password: get("password") } : {}),
+    ...(get("identityUrl") ? { identityUrl: get("identityUrl")!.trim() } : {}),
+    ...(get("clientId") ? { clientId: get("clientId") } : {}),
+    ...(get("clientSecret") ? { clientSecret: get("clientSecret") } : {}),
     ...(authMethod ? { authMethod } : {}),
     ...(get("caCertificates") ? { caCertificates: get("caCertificates") } : {}),
     ...(insecureSkipVerify !== undefined ? { insecureSkipVerify } : {}),
@@ -102,7 +155,8 @@ export function cyberArkConnectionFromEnv(env: Record<string, string | undefined
     return validateCyberArkConnection(conn);
   } catch (e) {
     if (e instanceof ConfigError && e.field in CYBERARK_ENV) {
-      throw new ConfigError(CYBERARK_ENV[e.field as keyof typeof CYBERARK_ENV], `is invalid; ${FIX[e.field]}`);
+      const why = e.message.slice(e.field.length + 2);
+      throw new ConfigError(CYBERARK_ENV[e.field as keyof typeof CYBERARK_ENV], why.startsWith("is missing or invalid") ? `is invalid; ${FIX[e.field]}` : why);
     }
     throw e;
   }

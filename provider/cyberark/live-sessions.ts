@@ -5,12 +5,12 @@ import { asApiError } from "./errors";
 import { liveSessionSchema, liveSessionsPageSchema } from "./schemas";
 import { apiPath, checkQueryValue } from "./url";
 
-/** What kind of connection a live session is, which decides what can be done to it ([DOC] §4.3). */
+/** What kind of connection a live session is, which decides what can be done to it. */
 export type LiveSessionKind = "psm" | "psm-ssh" | "opm" | "unknown";
 
 /** A PSM live session, normalised from the PVWA answer. */
 export interface LiveSession {
-  /** `SessionID`, the id the actions are sent with first (§11.16). */
+  /** `SessionID`, the id the actions are sent with first. */
   id: string;
   /** `SessionGuid`, the fallback id of the actions ([CODE] psPAS pipes it into the action cmdlets). */
   guid?: string;
@@ -29,19 +29,21 @@ export interface LiveSession {
   accountAddress?: string;
   remoteMachine?: string;
   fromIp?: string;
-  /** Start time; PVWA sends Unix seconds or milliseconds (§11.13). */
+  /** Start time; PVWA sends Unix seconds or milliseconds. */
   start?: Date;
-  /** Duration in seconds; PVWA sends seconds or `HH:MM:SS` (§4.1 conflict). */
+  /** Duration in seconds; PVWA sends seconds or `HH:MM:SS`. */
   durationSeconds?: number;
   /** `RawProperties.ProviderID`: the PSM server ([DOC] EPV PSM-SessionsManagement.ps1). */
   providerId?: string;
+  /** `Suspended`, when this PVWA sends it: the public docs name no field for the suspended state. */
+  suspended?: boolean;
 }
 
 type RawSession = z.output<ReturnType<typeof liveSessionSchema>>;
 
 /**
  * The kind from the connection component and client: PSMP-* / Client PSMP → PSM for SSH, OPM → OPM,
- * PSM-* / Client PSM → PSM (including SSH through a Windows PSM, which can be suspended). [INF] §11.10.
+ * PSM-* / Client PSM → PSM (including SSH through a Windows PSM, which can be suspended). [INF]
  */
 export function sessionKind(s: { Client?: string; ConnectionComponentID?: string; RawProperties?: Record<string, unknown> }): LiveSessionKind {
   const cc = (s.ConnectionComponentID ?? "").toUpperCase();
@@ -82,6 +84,7 @@ export function toLiveSession(s: RawSession): LiveSession {
     start: startMs === undefined ? undefined : new Date(startMs),
     durationSeconds: durationSeconds(s.Duration),
     providerId: typeof providerId === "string" ? providerId : undefined,
+    suspended: s.Suspended,
   };
 }
 
@@ -105,7 +108,7 @@ export interface ListLiveSessionsOptions {
 }
 
 /**
- * `GET /API/LiveSessions`, paging with Offset until `Total` is reached ([CODE] psPAS paging, §11.12).
+ * `GET /API/LiveSessions`, paging with Offset until `Total` is reached ([CODE] psPAS paging).
  * Sessions may end between pages, which shifts later pages: results are deduplicated by SessionID and
  * the loop also stops on an empty page. Without `Total`, it stops at the first short page.
  */
@@ -150,12 +153,15 @@ export async function getLiveSession(client: CyberArkClient, id: string): Promis
   }
 }
 
-/** Finds a session by SessionID or SessionGuid: GET by id first, then the full list. */
-export async function findLiveSession(client: CyberArkClient, id: string): Promise<LiveSession | undefined> {
+/**
+ * Finds a session by SessionID or SessionGuid: GET by id first, then the full list. `listSessions`
+ * replaces the list read (a bulk run passes one that reads the list once for all its ids).
+ */
+export async function findLiveSession(client: CyberArkClient, id: string, listSessions?: () => Promise<LiveSession[]>): Promise<LiveSession | undefined> {
   const direct = await getLiveSession(client, id);
   if (direct) return direct;
   const want = id.toLowerCase();
-  return (await listLiveSessions(client)).find((s) => s.id.toLowerCase() === want || (s.guid ?? "").toLowerCase() === want);
+  return (await (listSessions ?? (() => listLiveSessions(client)))()).find((s) => s.id.toLowerCase() === want || (s.guid ?? "").toLowerCase() === want);
 }
 
 /** The result of a session action, shared with the cross-vendor sessions module and the CLI. */
@@ -181,11 +187,13 @@ export interface SessionActionOptions {
    * `denied` (CanSuspend/CanTerminate false) before acting, and enable the SessionGuid hedge.
    */
   precheck?: boolean;
+  /** Source of the full list for ids that GET by id does not find (default: read the list each time). */
+  listSessions?: () => Promise<LiveSession[]>;
 }
 
 const OPTIONS_PATH = "Administration > Options > Privileged Session Management > General Settings > Server Settings > Live Sessions Monitoring Settings";
 
-/** Why CanSuspend is false, as far as REST can tell ([DOC] D-SUS; §11.11). */
+/** Why CanSuspend is false, as far as REST can tell ([DOC] D-SUS). */
 function suspendHelp(user: string): string {
   return (
     `user ${user} may not suspend or resume this session (CanSuspend is false). PVWA grants it when ` +
@@ -202,10 +210,24 @@ function terminateHelp(user: string): string {
 }
 
 const ACTION_PATH = { suspend: "Suspend", resume: "Resume", terminate: "Terminate" } as const;
-const MIN_VERSION = { suspend: "10.2", resume: "10.2", terminate: "10.1" } as const; // [CODE] psPAS Assert-VersionRequirement, §9
+const MIN_VERSION = { suspend: "10.2", resume: "10.2", terminate: "10.1" } as const; // [CODE] psPAS Assert-VersionRequirement
 
 function describeKind(s: LiveSession): string {
   return `session ${s.id} (${[s.client, s.connectionComponentId, s.protocol].filter(Boolean).join(", ") || "unknown type"})`;
+}
+
+/** Why a 2xx action answer is not PVWA's (empty or JSON), or undefined when it is. */
+function notTheApiAnswer(contentType: string | undefined, body: string): string | undefined {
+  const type = (contentType ?? "").toLowerCase();
+  const text = body.trim();
+  if (/html|xml/.test(type) || /^</.test(text)) return "an HTML page";
+  if (text === "") return undefined;
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch {
+    return `not JSON (${type || "no content type"})`;
+  }
 }
 
 async function runAction(client: CyberArkClient, action: SessionActionResult["action"], id: string, opts: SessionActionOptions): Promise<SessionActionResult> {
@@ -226,9 +248,9 @@ async function runAction(client: CyberArkClient, action: SessionActionResult["ac
         if ((e as PamError).code === "CYBERARK_VERSION_TOO_OLD") return result("unsupported", (e as Error).message);
         throw e;
       }
-      session = await findLiveSession(client, id);
+      session = await findLiveSession(client, id, opts.listSessions);
       if (!session) return result("not-found", `no live session has SessionID or SessionGuid "${id}" (it may have ended)`);
-      // [DOC] §4.3: suspend/resume are PSM (Windows) only; terminate also covers PSM for SSH, not OPM.
+      // [DOC]: suspend/resume are PSM (Windows) only; terminate also covers PSM for SSH, not OPM.
       if (session.kind === "opm" || (action !== "terminate" && session.kind === "psm-ssh")) {
         const what = session.kind === "opm" ? "OPM" : "PSM for SSH";
         return result("unsupported", `${action} is not supported on ${what} sessions: ${describeKind(session)}`, { session });
@@ -241,12 +263,15 @@ async function runAction(client: CyberArkClient, action: SessionActionResult["ac
     }
     for (const [i, sid] of ids.entries()) {
       try {
-        // The answer may be empty, `{}` or JSON ([UNK] §4.3): read it as text and never parse it.
-        await client.request({ method: "POST", path: apiPath`LiveSessions/${sid}/${ACTION_PATH[action]}`, responseType: "text", allowEmpty: true });
+        // The answer may be empty, `{}` or JSON (undocumented): read it as text, parse only to check it.
+        const r = await client.request({ method: "POST", path: apiPath`LiveSessions/${sid}/${ACTION_PATH[action]}`, responseType: "text", allowEmpty: true });
+        const notApi = notTheApiAnswer(r.headers["content-type"], r.rawText);
+        // A 2xx that is not the API's answer (a proxy's or login portal's HTML page) confirms nothing.
+        if (notApi) return result("failed", `PVWA's ${action} of session ${sid} is not confirmed: the ${r.status} answer is ${notApi}, not the API's answer (a proxy or login page in between?); check the session's state`, { sentId: sid, session });
         return result("done", `${action} of session ${sid} accepted by PVWA`, { sentId: sid, session });
       } catch (e) {
         const a = asApiError(e);
-        // The SessionID/SessionGuid hedge (§11.16): a 404 on SessionID is retried with SessionGuid.
+        // The SessionID/SessionGuid hedge: a 404 on SessionID is retried with SessionGuid.
         if (a?.status === 404 && i < ids.length - 1) continue;
         if (a?.status === 404) return result("not-found", `PVWA answered 404 for ${ids.join(" and ")} (the session may have ended): ${a.message}`, { sentId: sid, session });
         if (a?.status === 403) return result("denied", `${action === "terminate" ? terminateHelp(client.username) : suspendHelp(client.username)}. PVWA said: ${a.message}`, { sentId: sid, session });
@@ -263,7 +288,7 @@ async function runAction(client: CyberArkClient, action: SessionActionResult["ac
 
 /**
  * Suspends a PSM live session ([DOC] D-SUS: `POST /API/LiveSessions/{id}/Suspend`).
- * Idempotency: PVWA exposes no "suspended" field ([UNK] §4.3), so the state cannot be read first;
+ * Idempotency: PVWA exposes no "suspended" field, so the state cannot be read first;
  * a repeat returns `done` when PVWA accepts it (a no-op) and `already` when PVWA answers 409.
  */
 export function suspendLiveSession(client: CyberArkClient, id: string, opts: SessionActionOptions = {}): Promise<SessionActionResult> {

@@ -1,7 +1,7 @@
 /**
  * Connection handling of the CyberArk dynamic resources: stack config `cyberark:*`, falling back to the
  * `CYBERARK_*` variables the client already reads, overridden field by field by a resource's
- * `connection` input. Nothing here runs at module load (STYLE.md §2).
+ * `connection` input. Nothing here runs at module load (the dynamic-provider host imports modules eagerly).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
@@ -21,6 +21,10 @@ export function cyberArkConnectionInputSchema() {
       authMethod: z.enum(["CyberArk", "LDAP", "RADIUS"], { error: 'must be "CyberArk", "LDAP" or "RADIUS"' }).optional(),
       caCertificates: z.string().min(1, "must be PEM text or a file path").optional(),
       insecureSkipVerify: z.boolean().optional(),
+      // Privilege Cloud (OAuth 2.0 client credentials of the Identity tenant).
+      identityUrl: z.string().regex(/^https?:\/\//i, "must be an http(s) URL such as https://<tenant>.id.cyberark.cloud").optional(),
+      clientId: z.string().min(1, "must not be empty").optional(),
+      clientSecret: z.string().min(1, "must not be empty").optional(),
     })
     .strict();
 }
@@ -45,7 +49,8 @@ function bool(v: string | undefined, field: string): boolean | undefined {
 /**
  * Reads `cyberark:url|username|password|authMethod|caCertificates|insecureSkipVerify`, each falling back
  * to CYBERARK_URL, CYBERARK_USERNAME, CYBERARK_PASSWORD, CYBERARK_AUTH_METHOD, CYBERARK_CA_CERTIFICATES,
- * CYBERARK_INSECURE_SKIP_VERIFY. Partial results are fine here: completeness is checked per resource.
+ * CYBERARK_INSECURE_SKIP_VERIFY; for Privilege Cloud `cyberark:identityUrl|clientId|clientSecret`
+ * (secret) falling back to CYBERARK_IDENTITY_URL, CYBERARK_CLIENT_ID, CYBERARK_CLIENT_SECRET. Partial results are fine here: completeness is checked per resource.
  * Throws naming the bad key; values are never echoed except for the non-secret enums.
  */
 export function cyberArkDefaultsFrom(config: pulumi.dynamic.Config | undefined, env: NodeJS.ProcessEnv): Partial<CyberArkConnection> {
@@ -63,6 +68,10 @@ export function cyberArkDefaultsFrom(config: pulumi.dynamic.Config | undefined, 
     authMethod,
     caCertificates: get("caCertificates", "CYBERARK_CA_CERTIFICATES"),
     insecureSkipVerify: bool(get("insecureSkipVerify", "CYBERARK_INSECURE_SKIP_VERIFY"), "cyberark:insecureSkipVerify / CYBERARK_INSECURE_SKIP_VERIFY"),
+    // Privilege Cloud.
+    identityUrl: get("identityUrl", "CYBERARK_IDENTITY_URL")?.trim(),
+    clientId: get("clientId", "CYBERARK_CLIENT_ID"),
+    clientSecret: get("clientSecret", "CYBERARK_CLIENT_SECRET"),
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as Partial<CyberArkConnection>;
 }
@@ -80,16 +89,26 @@ const WHERE: Record<string, string> = {
   url: "connection.url, stack config cyberark:url or CYBERARK_URL",
   username: "connection.username, cyberark:username or CYBERARK_USERNAME",
   password: "connection.password, the secret cyberark:password (pulumi config set --secret) or CYBERARK_PASSWORD",
+  identityUrl: "connection.identityUrl, cyberark:identityUrl or CYBERARK_IDENTITY_URL",
+  clientId: "connection.clientId, cyberark:clientId or CYBERARK_CLIENT_ID",
+  clientSecret: "connection.clientSecret, the secret cyberark:clientSecret (pulumi config set --secret) or CYBERARK_CLIENT_SECRET",
 };
+
+const SELF_HOSTED = ["username", "password", "authMethod"];
+const PLATFORM = ["identityUrl", "clientId", "clientSecret"];
 
 /** Merges a resource's `connection` over the defaults and validates it. Errors name where to set the field, never its value. */
 export function resolveCyberArkConnection(input: CyberArkConnectionInput | undefined | null, ctx: CyberArkProviderContext | undefined): CyberArkConnection {
   if (ctx?.error) throw new Error(`invalid CyberArk provider configuration: ${ctx.error}`);
-  const defaults = ctx?.defaults ?? cyberArkDefaultsFrom(undefined, process.env);
-  const merged: Record<string, unknown> = { ...defaults };
-  for (const [k, v] of Object.entries(input ?? {})) if (v !== undefined && v !== null) merged[k] = v;
-  for (const k of ["url", "username", "password"]) {
-    if (merged[k] === undefined) throw new Error(`CyberArk connection ${k} is not set: give ${WHERE[k]}`);
+  const defaults: Record<string, unknown> = { ...(ctx?.defaults ?? cyberArkDefaultsFrom(undefined, process.env)) };
+  const given = Object.entries(input ?? {}).filter(([, v]) => v !== undefined && v !== null);
+  // A resource that names one credential set drops the other set of the stack defaults (never mixed).
+  if (given.some(([k]) => PLATFORM.includes(k))) for (const k of SELF_HOSTED) delete defaults[k];
+  if (given.some(([k]) => k === "username" || k === "password")) for (const k of PLATFORM) delete defaults[k];
+  const merged: Record<string, unknown> = { ...defaults, ...Object.fromEntries(given) };
+  const platform = PLATFORM.some((k) => merged[k] !== undefined);
+  for (const k of ["url", ...(platform ? PLATFORM : ["username", "password"])]) {
+    if (merged[k] === undefined) throw new Error(`CyberArk connection ${k} is not set: give ${WHERE[k]}${k === "username" ? " (or, for Privilege Cloud, identityUrl, clientId and clientSecret)" : ""}`);
   }
   return validateCyberArkConnection(merged);
 }
@@ -101,9 +120,9 @@ export function effectiveCyberArkUrl(input: CyberArkConnectionInput | undefined 
 }
 
 /**
- * One logon per provider operation, logoff in `finally` (via withCyberArkSession). Choice: no
- * cross-operation token cache: a resource operation makes a handful of calls, and a cached token
- * would outlive the idle timeout between operations anyway ([UNK] cyberark-pvwa.md §2.4).
+ * One logon per provider operation, logoff in `finally` (via withCyberArkSession; Privilege Cloud:
+ * one platform token per operation, no logoff). Choice: no cross-operation token cache: a resource
+ * operation makes a handful of calls, and a cached token could outlive PVWA's idle timeout between operations.
  */
 export function withPvwa<T>(conn: CyberArkConnection, fn: (client: CyberArkClient) => Promise<T>): Promise<T> {
   return withCyberArkSession(conn, fn, { log: pulumiDebugLog() });

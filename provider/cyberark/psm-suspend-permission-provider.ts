@@ -2,7 +2,7 @@
  * Implementation of `PsmSuspendPermission` (loaded by the provider shim at call time): who may suspend
  * and resume (or terminate) PSM live sessions. The resource manages what REST can manage, the exact
  * membership of one Vault group, and records the Options steps REST cannot perform as acknowledged
- * inputs ([DOC] cyberark-pvwa.md §5, §6, §13). See docs/cyberark-psm-suspend-permission.md.
+ * inputs. See docs/cyberark-psm-suspend-permission.md.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, hasUnknown, jsonSafe, sameJson } from "../dynamic/inputs";
@@ -113,7 +113,7 @@ function outputs(inputs: PsmPermissionInputs, s: GroupState, verification: PsmVe
 
 /**
  * An error that keeps a partly applied resource in state (host `ErrorResourceInitFailed`): the group
- * exists, so the next `up` updates it instead of creating a duplicate (STYLE.md §2 "Partial create").
+ * exists, so the next `up` updates it instead of creating a duplicate (our convention "Partial create").
  */
 function partial(id: number, inputs: PsmPermissionInputs, properties: PsmPermissionOutputs, message: string): Error {
   // The host sends these properties as they are (it adds `__provider` only to successful results), and
@@ -155,8 +155,16 @@ async function verified(conn: CyberArkConnection, inputs: PsmPermissionInputs, s
   return v;
 }
 
+/** Refuses, before any change, what cannot be done on Privilege Cloud (see verifyRight). */
+function refuseUnsupported(conn: CyberArkConnection, inputs: PsmPermissionInputs): void {
+  if (inputs.verify && conn.identityUrl !== undefined) {
+    throw new Error("cyberark: verify is not supported on CyberArk Privilege Cloud (members sign in through CyberArk Identity, not a PVWA logon); remove verify from this PsmSuspendPermission");
+  }
+}
+
 export async function create(inputs: PsmPermissionInputs, ctx: Ctx): Promise<pulumi.dynamic.CreateResult> {
   const conn = resolveCyberArkConnection(inputs.connection, ctx);
+  refuseUnsupported(conn, inputs);
   const s = await applyMembers(conn, inputs, async (c) => {
     const e = await ensureGroup(c, inputs.groupName, rightOf(inputs), inputs.adoptExisting ?? false);
     return { groupId: e.group.id, adopted: e.adopted, removedAtAdoption: e.adopted ? [] : null, current: e.before };
@@ -167,6 +175,7 @@ export async function create(inputs: PsmPermissionInputs, ctx: Ctx): Promise<pul
 
 export async function update(id: string, olds: PsmPermissionOutputs, news: PsmPermissionInputs, ctx: Ctx): Promise<pulumi.dynamic.UpdateResult> {
   const conn = resolveCyberArkConnection(news.connection, ctx);
+  refuseUnsupported(conn, news);
   const s = await applyMembers(conn, news, async (c) => {
     const g = await readGroup(c, Number(id), olds.groupName ?? news.groupName);
     if (!g) {

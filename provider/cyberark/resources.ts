@@ -19,6 +19,12 @@ export interface CyberArkConnectionArgs {
   caCertificates?: pulumi.Input<string>;
   /** Skip TLS verification (explicit opt-in; labs only). */
   insecureSkipVerify?: pulumi.Input<boolean>;
+  /** Privilege Cloud: the Identity tenant, `https://<tenant>.id.cyberark.cloud` (with clientId/clientSecret instead of username/password). */
+  identityUrl?: pulumi.Input<string>;
+  /** Privilege Cloud: OAuth 2.0 client id of the service user. */
+  clientId?: pulumi.Input<string>;
+  /** Privilege Cloud: its client secret. Stored as a Pulumi secret. */
+  clientSecret?: pulumi.Input<string>;
 }
 
 /** A member of the permission group. */

@@ -1,8 +1,8 @@
 /**
- * zod models of PVWA responses ([DOC] cyberark-pvwa.md §2, §4, §7). Lenient on purpose (STYLE.md §5):
+ * zod models of PVWA responses. Lenient on purpose (our convention):
  * unknown fields pass, most fields are optional, and keys are matched case-insensitively because
- * PVWA versions and the docs disagree (`UserName`/`username`, `Total`/`total`; §11.6).
- * Built lazily by functions (no schemas at module level, STYLE.md §2).
+ * PVWA versions and the docs disagree (`UserName`/`username`, `Total`/`total`).
+ * Built lazily by functions (no schemas at module level, our convention).
  */
 import { z } from "zod";
 
@@ -27,9 +27,14 @@ const optStr = () => z.string().nullish().transform((v) => v ?? undefined);
 const optBool = () => z.boolean().nullish().transform((v) => v ?? undefined);
 const optNum = () => z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]).nullish().transform((v) => v ?? undefined);
 
-/** Logon answer: a bare JSON string ([DOC] §2.1, §11.1; the `{"value":…}` of the EPV mock is wrong). */
+/**
+ * Logon answer. Three shapes are seen in the field: a bare JSON string (the documented one), the
+ * older API's `{"CyberArkLogonResult": token}` and `{"value": token}`. Anything else fails the schema
+ * (the HTTP core reports issue paths and kinds, never values, so the token is never quoted).
+ */
 export function logonTokenSchema() {
-  return z.string().min(1);
+  const token = z.string().min(1);
+  return z.union([token, z.object({ CyberArkLogonResult: token }).transform((o) => o.CyberArkLogonResult), z.object({ value: token }).transform((o) => o.value)]);
 }
 
 /** Server version answer ([CODE] psPAS Get-PASServer; [DOC] EPV mock). */
@@ -37,7 +42,7 @@ export function serverInfoSchema() {
   return ciObject({ ExternalVersion: z.string(), InternalVersion: optStr(), ServerName: optStr() });
 }
 
-/** One live session ([DOC] D-LIST field list, §4.1). `Duration` is seconds or `HH:MM:SS` (§11.13). */
+/** One live session ([DOC] D-LIST field list). `Duration` is seconds or `HH:MM:SS`. */
 export function liveSessionSchema() {
   return ciObject({
     SessionID: idString(),
@@ -58,10 +63,12 @@ export function liveSessionSchema() {
     Start: optNum(),
     Duration: z.union([z.number(), z.string()]).nullish().transform((v) => v ?? undefined),
     RawProperties: z.record(z.string(), z.unknown()).nullish().transform((v) => v ?? undefined),
+    // Not in the public docs: read when a version sends a boolean, ignored otherwise (never fails the list).
+    Suspended: z.unknown().optional().transform((v) => (typeof v === "boolean" ? v : undefined)),
   });
 }
 
-/** `GET /LiveSessions` and `GET /LiveSessions/{id}` answers: `{LiveSessions:[…], Total}` ([DOC] §4.1, §4.2). */
+/** `GET /LiveSessions` and `GET /LiveSessions/{id}` answers: `{LiveSessions:[…], Total}`. */
 export function liveSessionsPageSchema() {
   return ciObject({ LiveSessions: z.array(liveSessionSchema()).nullish().transform((v) => v ?? []), Total: optNum() });
 }
@@ -71,7 +78,7 @@ export function groupMemberSchema() {
   return ciObject({ UserName: z.string(), id: optNum() });
 }
 
-/** A Vault/Directory group ([DOC] D-GRP-GET, §7.1). */
+/** A Vault/Directory group ([DOC] D-GRP-GET). */
 export function groupSchema() {
   return ciObject({
     id: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]),
@@ -84,7 +91,7 @@ export function groupSchema() {
   });
 }
 
-/** `GET /UserGroups` answer: `{value:[…], count}` ([DOC] §7.1). */
+/** `GET /UserGroups` answer: `{value:[…], count}`. */
 export function groupListSchema() {
   return ciObject({ value: z.array(groupSchema()).nullish().transform((v) => v ?? []), count: optNum() });
 }

@@ -1,7 +1,7 @@
 /**
  * senhasegura PAM Core A2A client: authentication (OAuth 2.0 bearer or OAuth 1.0a signature) around
  * the shared HTTP pipeline, the configurable path prefix, and the envelope check (a 2xx with
- * `response.error` true is still a failure, [CODE] ESO/DSMCLI in senhasegura.md §7).
+ * `response.error` true is still a failure, [CODE] ESO/DSMCLI).
  */
 import type { z } from "zod";
 import { HttpClient, type HttpMethod } from "../http/client";
@@ -22,6 +22,8 @@ export interface SenhaseguraClientOptions {
   retry?: RetryOptions;
   /** Clock in ms for the token cache (tests). */
   now?: () => number;
+  /** Deadline of each session request, retries included, ms (`pam-session --timeout`). */
+  requestTimeoutMs?: number;
 }
 
 /** A 2xx answer with its parsed body. */
@@ -46,8 +48,10 @@ export class SenhaseguraClient {
   private readonly tokens?: OAuth2TokenSource;
   private readonly oauth1?: OAuth1Credentials;
   private readonly baseUrl: URL;
+  private readonly requestTimeoutMs?: number;
 
   constructor(connection: SenhaseguraConnection, opts: SenhaseguraClientOptions = {}) {
+    this.requestTimeoutMs = opts.requestTimeoutMs;
     const { connection: c, auth } = validateSenhaseguraConnection(connection);
     this.authKind = auth;
     this.pathPrefix = (c.pathPrefix ?? DEFAULT_PATH_PREFIX).replace(/\/+$/, "");
@@ -57,7 +61,7 @@ export class SenhaseguraClient {
       baseUrl: c.url,
       caCertificates: c.caCertificates,
       insecureSkipVerify: c.insecureSkipVerify,
-      // The list has no paging and "may take minutes" [DOC] senhasegura.md §4.1: long header/body waits.
+      // The list has no paging and "may take minutes" [DOC]: long header/body waits.
       timeouts: { connectMs: 10_000, headersMs: 300_000, bodyMs: 120_000, ...c.timeouts },
       retry: opts.retry,
       log: opts.log,
@@ -92,7 +96,7 @@ export class SenhaseguraClient {
       return await this.once(method, full, schema);
     } catch (e) {
       if (!this.tokens || !PamError.isInstance(e) || (e as Partial<ApiError>).status !== 401) throw e;
-      // Expired or revoked token (lifetimes are documented as 1 h and as 24 h [DOC] §2.1): one retry.
+      // Expired or revoked token (lifetimes are documented as 1 h and as 24 h [DOC]): one retry.
       this.tokens.invalidate();
       return this.once(method, full, schema);
     }
@@ -105,10 +109,10 @@ export class SenhaseguraClient {
       headers.authorization = `Bearer ${await this.tokens.get()}`;
     } else {
       const url = `${this.baseUrl.origin}${this.baseUrl.pathname.replace(/\/+$/, "")}${full}`;
-      // Signed per attempt: a retry must not replay the nonce (RFC 5849 §3.3).
+      // Signed per attempt: a retry must not replay the nonce (RFC 5849).
       attemptHeaders = () => ({ authorization: signOAuth1({ method, url }, this.oauth1!).header });
     }
-    const res = await this.http.request<T>({ method, path: full, headers, attemptHeaders, schema });
+    const res = await this.http.request<T>({ method, path: full, headers, attemptHeaders, schema, timeoutMs: this.requestTimeoutMs });
     const env = (res.data as { envelope?: Envelope }).envelope ?? (res.data as Envelope);
     if (envelopeFailed(env)) {
       const parsed = parseSenhaseguraError(env);

@@ -4,13 +4,14 @@
  * {@link SessionResult}s and vendor errors that concern the whole run into {@link SessionRunError}.
  */
 import { CyberArkClient } from "../cyberark/client";
-import { listLiveSessions, resumeLiveSession, suspendLiveSession, terminateLiveSession } from "../cyberark/live-sessions";
+import { listLiveSessions, resumeLiveSession, suspendLiveSession, terminateLiveSession, type LiveSession } from "../cyberark/live-sessions";
 import { PamError, type ApiError, type DebugLog } from "../http";
 import { SenhaseguraClient } from "../senhasegura/client";
 import { dropSession, listRemoteSessions } from "../senhasegura/sessions";
 import { closeSpsActiveSession, listSpsActiveSessions } from "../sps/active-sessions";
 import { SpsClient } from "../sps/client";
-import type { TargetConnections } from "./config";
+import { CONNECTION_ENV, type TargetConnections } from "./config";
+import { senhaseguraStartToIso } from "./time";
 import { SessionRunError, type SessionAction, type SessionOutcome, type SessionResult, type SessionSummary, type SessionTargetName } from "./types";
 
 /** What the module needs from a vendor. */
@@ -19,6 +20,8 @@ export interface VendorAdapter {
   open(): Promise<void>;
   list(): Promise<SessionSummary[]>;
   act(action: SessionAction, id: string): Promise<SessionResult>;
+  /** Called before each bulk run: drops per-run caches (the CyberArk session list). */
+  beginRun(): void;
   /** Logs off where the vendor has a logoff, and closes the connection pool. Never throws. */
   close(): Promise<void>;
   /** Masks this connection's secrets in a text. */
@@ -28,24 +31,55 @@ export interface VendorAdapter {
 /** Options every adapter takes. */
 export interface AdapterOptions {
   log?: DebugLog;
+  /** Deadline of each request, retries included, ms (`pam-session --timeout`). */
+  requestTimeoutMs?: number;
+  /** Time zone of senhasegura's zone-less timestamps (see `SessionTargetOptions`). */
+  senhaseguraTimeZone?: string;
 }
 
 /** Transport codes meaning nothing reached the appliance: the run cannot go on, whatever the session. */
 const UNREACHABLE = new Set(["CONNECTION_REFUSED", "DNS_LOOKUP_FAILED", "TLS_VERIFY_FAILED", "TLS_FAILED", "CONNECTION_FAILED", "CONNECT_TIMEOUT"]);
 
+const isTransport = (e: PamError) => e.name === "ConnectionError" || e.name === "TimeoutError";
+
+/** Where the run happens, for {@link runErrorOf}. */
+export interface RunContext {
+  /** `login`, `list`, `terminate of <id>`, ... */
+  phase: string;
+  /** The configured appliance URL, for hints (never holds a secret: URLs with credentials are refused by the clients). */
+  url?: string;
+  /** True when no answer of this appliance was seen yet in this run (the first request). */
+  firstContact?: boolean;
+}
+
 /**
  * Maps an error to a run-level failure when it is one: 401 after the client's own re-login (or 403
- * at login) → `auth`,
- * an unreachable appliance → `connection`, invalid settings → `config`. Undefined otherwise.
+ * at login) → `auth`; an unreachable appliance, or any broken connection before the first answer
+ * (http:// against an HTTPS port) → `connection`; a login answered 404 or with something that is
+ * not the API's answer (a URL that points at another product) and invalid settings → `config`.
+ * Undefined otherwise.
  */
-export function runErrorOf(e: unknown, target: SessionTargetName, phase: string): SessionRunError | undefined {
+export function runErrorOf(e: unknown, target: SessionTargetName, ctx: RunContext | string): SessionRunError | undefined {
+  const c: RunContext = typeof ctx === "string" ? { phase: ctx, firstContact: ctx === "login" } : ctx;
   if (!PamError.isInstance(e)) return undefined;
   if (e instanceof SessionRunError) return e;
   const status = (e as Partial<ApiError>).status;
-  // At login, PVWA answers bad credentials with 403 PASWS013E ([DOC] cyberark-pvwa.md §2.1), not 401.
-  if (status === 401 || (phase === "login" && status === 403)) return new SessionRunError("auth", `${target}: authentication failed during ${phase}; check the user and password (or client credentials): ${e.message}`, { cause: e });
-  if ((e.name === "ConnectionError" || e.name === "TimeoutError") && UNREACHABLE.has(e.code)) {
-    return new SessionRunError("connection", `${target}: cannot reach the appliance during ${phase}: ${e.message}`, { cause: e });
+  const urlVar = CONNECTION_ENV[target].url;
+  // At login, PVWA answers bad credentials with 403 PASWS013E (not 401).
+  if (status === 401 || (c.phase === "login" && status === 403)) {
+    return new SessionRunError("auth", `${target}: authentication failed during ${c.phase}; check the user and password (or client credentials): ${e.message}`, { cause: e });
+  }
+  if (isTransport(e) && (UNREACHABLE.has(e.code) || (c.firstContact && (e.name === "ConnectionError" || c.phase === "login")))) {
+    const plain = c.url !== undefined && /^http:\/\//i.test(c.url) && !UNREACHABLE.has(e.code);
+    const hint = plain ? `; ${urlVar} uses http:// and the server closed the connection: if this port serves HTTPS, use https://` : "";
+    return new SessionRunError("connection", `${target}: cannot reach the appliance during ${c.phase}: ${e.message}${hint}`, { cause: e });
+  }
+  if (c.firstContact && (status === 404 || status === 405 || e.code.startsWith("RESPONSE_"))) {
+    return new SessionRunError(
+      "config",
+      `${target}: ${urlVar} (${c.url ?? "the URL"}) does not answer like the ${target} API during ${c.phase} (${e.message}); check that it points at the ${target} appliance`,
+      { cause: e },
+    );
   }
   if (e.code === "CONFIG_INVALID") return new SessionRunError("config", `${target}: ${e.message}`, { cause: e });
   return undefined;
@@ -53,16 +87,37 @@ export function runErrorOf(e: unknown, target: SessionTargetName, phase: string)
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : undefined);
 
+/** Adds the missing privilege to a 403 on a list (the actions say it per session already). */
+function listDenied(e: unknown, need: string): unknown {
+  if (!PamError.isInstance(e) || (e as Partial<ApiError>).status !== 403) return e;
+  return new ListDeniedError(`${e.message}. ${need}`, e);
+}
+
+/** A list refused with 403; the message names the privilege. Code `SESSION_LIST_DENIED`. */
+export class ListDeniedError extends PamError {
+  readonly code = "SESSION_LIST_DENIED";
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+  }
+}
+
 class SpsAdapter implements VendorAdapter {
   private readonly client: SpsClient;
-  constructor(conn: TargetConnections["sps"], opts: AdapterOptions) {
-    this.client = new SpsClient(conn, { log: opts.log });
+  constructor(private readonly conn: TargetConnections["sps"], opts: AdapterOptions) {
+    this.client = new SpsClient(conn, { log: opts.log, requestTimeoutMs: opts.requestTimeoutMs });
   }
   async open() {
     await this.client.ensureLogin();
   }
+  beginRun() {}
   async list(): Promise<SessionSummary[]> {
-    return (await listSpsActiveSessions(this.client)).map((s) => ({
+    let rows;
+    try {
+      rows = await listSpsActiveSessions(this.client);
+    } catch (e) {
+      throw listDenied(e, "The SPS user needs a usergroup with the Search privilege (ACL object /special/searchmenu) to read the audit trail of sessions");
+    }
+    return rows.map((s) => ({
       target: "sps" as const,
       sessionId: s.id ?? s.key,
       user: s.user,
@@ -74,29 +129,53 @@ class SpsAdapter implements VendorAdapter {
     }));
   }
   async act(action: SessionAction, id: string): Promise<SessionResult> {
-    // Only terminate reaches here (capabilities are checked first); SPS calls it "close" [DOC] sps.md §9.
+    // Only terminate reaches here (capabilities are checked first); SPS calls it "close".
     const r = await closeSpsActiveSession(this.client, id);
     return { target: "sps", sessionId: id, action, outcome: r.outcome, detail: r.detail };
   }
   async close() {
-    // No logout endpoint is documented ([UNK] sps.md §2.3); the REST session idles out after 20 minutes.
+    // SPS documents no logout endpoint; the REST session idles out.
     await this.client.close().catch(() => undefined);
   }
   redact(text: string) {
     return this.client.http.redactor.text(text);
   }
+  get url() {
+    return this.conn.url;
+  }
 }
 
 class CyberArkAdapter implements VendorAdapter {
   private readonly client: CyberArkClient;
-  constructor(conn: TargetConnections["cyberark"], private readonly opts: AdapterOptions) {
-    this.client = new CyberArkClient(conn, { log: opts.log });
+  /** The LiveSessions list, read at most once per run (only when an id is not found directly). */
+  private listed?: Promise<LiveSession[]>;
+  constructor(private readonly conn: TargetConnections["cyberark"], private readonly opts: AdapterOptions) {
+    this.client = new CyberArkClient(conn, { log: opts.log, requestTimeoutMs: opts.requestTimeoutMs });
   }
   async open() {
     await this.client.logon();
   }
+  beginRun() {
+    this.listed = undefined;
+  }
+  private sessionsOnce = (): Promise<LiveSession[]> => {
+    this.listed ??= listLiveSessions(this.client).catch((e) => {
+      this.listed = undefined;
+      throw e;
+    });
+    return this.listed;
+  };
   async list(): Promise<SessionSummary[]> {
-    return (await listLiveSessions(this.client)).map((s) => ({
+    let rows;
+    try {
+      rows = await listLiveSessions(this.client);
+    } catch (e) {
+      throw listDenied(
+        e,
+        `User ${this.client.username} needs to be in the Auditors group, or have List accounts + View audit on the account Safes and Retrieve + List + View audit on the recording Safes`,
+      );
+    }
+    return rows.map((s) => ({
       target: "cyberark" as const,
       sessionId: s.id,
       user: s.user,
@@ -104,16 +183,19 @@ class CyberArkAdapter implements VendorAdapter {
       server: [s.accountUsername, s.accountAddress ?? s.remoteMachine].filter(Boolean).join("@") || undefined,
       client: s.fromIp,
       start: iso(s.start),
+      suspended: s.suspended,
       note: s.kind,
     }));
   }
   async act(action: SessionAction, id: string): Promise<SessionResult> {
     const fn = action === "suspend" ? suspendLiveSession : action === "resume" ? resumeLiveSession : terminateLiveSession;
-    const r = await fn(this.client, id);
+    const r = await fn(this.client, id, { listSessions: this.sessionsOnce });
+    // A terminated session leaves the list: a later lookup in this run must not find it there.
+    if (action === "terminate" && r.outcome === "done") this.listed = undefined;
     return { target: "cyberark", sessionId: id, action, outcome: r.outcome, detail: r.detail };
   }
   async close() {
-    // [DOC] cyberark-pvwa.md §11.4: always log off; a failed logoff is logged, never thrown.
+    // Always log off (self-hosted PVWA); a failed logoff is logged, never thrown. Privilege Cloud has no logoff.
     try {
       await this.client.logoff();
     } catch (e) {
@@ -124,34 +206,54 @@ class CyberArkAdapter implements VendorAdapter {
   redact(text: string) {
     return this.client.http.redactor.text(text);
   }
+  get url() {
+    return this.conn.url;
+  }
 }
 
 class SenhaseguraAdapter implements VendorAdapter {
   private readonly client: SenhaseguraClient;
-  constructor(conn: TargetConnections["senhasegura"], opts: AdapterOptions) {
-    this.client = new SenhaseguraClient(conn, { log: opts.log });
+  /** Set once the appliance answered anything: before that, a broken connection is run-level. */
+  private reached = false;
+  constructor(private readonly conn: TargetConnections["senhasegura"], private readonly opts: AdapterOptions) {
+    this.client = new SenhaseguraClient(conn, { log: opts.log, requestTimeoutMs: opts.requestTimeoutMs });
   }
   async open() {
     // OAuth 2.0 fetches one token at the first request and shares it (in-flight requests wait for
-    // the same fetch); OAuth 1.0a signs each request. There is no logon to do, nor a logoff ([DOC] senhasegura.md §2).
+    // the same fetch); OAuth 1.0a signs each request. There is no logon to do, nor a logoff.
   }
+  beginRun() {}
   private rethrowRunLevel(error: PamError | undefined, phase: string) {
-    const run = error ? runErrorOf(error, "senhasegura", phase) : undefined;
-    if (run) throw run;
+    if (!error) return;
+    const run = runErrorOf(error, "senhasegura", { phase, url: this.conn.url, firstContact: !this.reached });
+    // A malformed id is that session's failure, never the run's: the other ids still run.
+    if (run && error.code !== "CONFIG_INVALID") throw run;
   }
   async list(): Promise<SessionSummary[]> {
     const r = await listRemoteSessions(this.client);
     if (r.status !== "done") {
       this.rethrowRunLevel(r.error, "list");
+      if (r.status === "denied") throw new ListDeniedError(`${this.redact(r.detail)}. The A2A authorization needs PAM Core access (with access to Credentials and Devices)`, r.error);
       throw r.error ?? new Error(this.redact(r.detail));
     }
+    this.reached = true;
     return r.value
       .filter((s) => s.active)
-      .map((s) => ({ target: "senhasegura" as const, sessionId: s.sessionId, user: s.user, protocol: s.protocol, server: [s.credential, s.device].filter(Boolean).join("@") || undefined, client: s.originIp, start: s.start, note: `id ${s.id}` }));
+      .map((s) => ({
+        target: "senhasegura" as const,
+        sessionId: s.sessionId,
+        user: s.user,
+        protocol: s.protocol,
+        server: [s.credential, s.device].filter(Boolean).join("@") || undefined,
+        client: s.originIp,
+        start: senhaseguraStartToIso(s.start, this.opts.senhaseguraTimeZone),
+        note: `id ${s.id}`,
+      }));
   }
   async act(action: SessionAction, id: string): Promise<SessionResult> {
     const r = await dropSession(this.client, id);
     if (r.status !== "done") this.rethrowRunLevel(r.error, `terminate of ${id}`);
+    if (r.status === "done" || (r.error && (r.error as Partial<ApiError>).status !== undefined)) this.reached = true;
     const outcome: SessionOutcome = r.status;
     return { target: "senhasegura", sessionId: id, action, outcome, detail: this.redact(r.detail) };
   }
@@ -161,10 +263,13 @@ class SenhaseguraAdapter implements VendorAdapter {
   redact(text: string) {
     return this.client.redactor.text(text);
   }
+  get url() {
+    return this.conn.url;
+  }
 }
 
 /** Builds the adapter of `target`. Throws ConfigError (from the vendor client) on an invalid connection. */
-export function createAdapter<T extends SessionTargetName>(target: T, conn: TargetConnections[T], opts: AdapterOptions = {}): VendorAdapter {
+export function createAdapter<T extends SessionTargetName>(target: T, conn: TargetConnections[T], opts: AdapterOptions = {}): VendorAdapter & { readonly url: string } {
   if (target === "sps") return new SpsAdapter(conn as TargetConnections["sps"], opts);
   if (target === "cyberark") return new CyberArkAdapter(conn as TargetConnections["cyberark"], opts);
   return new SenhaseguraAdapter(conn as TargetConnections["senhasegura"], opts);

@@ -34,7 +34,18 @@ export const sessionConfigFileSchema = z
   .object({
     sps: z.object({ url: str, username: str, password: str, caCertificates: str, insecureSkipVerify: z.boolean() }).partial().strict().optional(),
     cyberark: z
-      .object({ url: str, username: str, password: str, authMethod: z.enum(["CyberArk", "LDAP", "RADIUS"]), caCertificates: str, insecureSkipVerify: z.boolean() })
+      .object({
+        url: str,
+        username: str,
+        password: str,
+        authMethod: z.enum(["CyberArk", "LDAP", "RADIUS"]),
+        caCertificates: str,
+        insecureSkipVerify: z.boolean(),
+        // Privilege Cloud (OAuth 2.0 client credentials of the Identity tenant).
+        identityUrl: str,
+        clientId: str,
+        clientSecret: str,
+      })
       .partial()
       .strict()
       .optional(),
@@ -60,8 +71,33 @@ export const sessionConfigFileSchema = z
 /** The parsed config file. */
 export type SessionConfigFile = z.infer<typeof sessionConfigFileSchema>;
 
-/** Reads and validates a config file. Errors name the file and the field, never a value. */
-export function readSessionConfigFile(file: string): SessionConfigFile {
+const SECRET_FIELDS = ["password", "clientSecret", "consumerSecret", "token", "tokenSecret"];
+
+/**
+ * Warns (like ssh does for keys) when a config file holding a secret can be read or written by group
+ * or others: anyone who can read it has the appliance credentials, anyone who can write it can send
+ * them elsewhere. POSIX modes only (Windows ACLs are not inspected).
+ */
+function warnIfExposed(file: string, raw: unknown, warn: (m: string) => void): void {
+  if (process.platform === "win32" || !raw || typeof raw !== "object") return;
+  const holdsSecret = Object.values(raw as Record<string, unknown>).some((sec) => sec && typeof sec === "object" && SECRET_FIELDS.some((k) => k in (sec as object)));
+  if (!holdsSecret) return;
+  let mode: number;
+  try {
+    mode = fs.statSync(file).mode & 0o777;
+  } catch {
+    return;
+  }
+  if ((mode & 0o077) !== 0) {
+    warn(`config file ${file} holds secrets and is accessible by group or others (mode ${mode.toString(8).padStart(4, "0")}); restrict it with: chmod 600 ${file}`);
+  }
+}
+
+/**
+ * Reads and validates a config file. Errors name the file and the field, never a value. `warn`
+ * receives the file-mode warning (default: `process.emitWarning`, code `PULUMI_PAM_CONFIG_FILE_MODE`).
+ */
+export function readSessionConfigFile(file: string, warn: (m: string) => void = (m) => process.emitWarning(m, { code: "PULUMI_PAM_CONFIG_FILE_MODE" })): SessionConfigFile {
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -69,6 +105,7 @@ export function readSessionConfigFile(file: string): SessionConfigFile {
     const why = (e as NodeJS.ErrnoException).code ?? "not valid JSON";
     throw new SessionRunError("config", `config file ${file}: cannot be read (${why})`);
   }
+  warnIfExposed(file, raw, warn);
   const r = sessionConfigFileSchema.safeParse(raw);
   if (!r.success) {
     const i = r.error.issues[0];
@@ -90,10 +127,13 @@ export function readSessionConfigFile(file: string): SessionConfigFile {
  * The connection of `target` from the config file section (when given) overlaid with the
  * environment. Throws {@link SessionRunError} `config` naming the variable or field to set.
  */
-export function loadTargetConnection<T extends SessionTargetName>(target: T, opts: { env?: NodeJS.ProcessEnv; configFile?: string } = {}): TargetConnections[T] {
+export function loadTargetConnection<T extends SessionTargetName>(
+  target: T,
+  opts: { env?: NodeJS.ProcessEnv; configFile?: string; warn?: (m: string) => void } = {},
+): TargetConnections[T] {
   const env = opts.env ?? process.env;
   const names = CONNECTION_ENV[target] as Record<string, string>;
-  const section = (opts.configFile ? readSessionConfigFile(opts.configFile)[target] : undefined) ?? {};
+  const section = (opts.configFile ? readSessionConfigFile(opts.configFile, opts.warn)[target] : undefined) ?? {};
   const merged: Record<string, string | undefined> = {};
   for (const [field, value] of Object.entries(section)) if (names[field] && value !== undefined) merged[names[field]] = String(value);
   for (const name of Object.values(names)) if (env[name] !== undefined && env[name]!.trim() !== "") merged[name] = env[name];

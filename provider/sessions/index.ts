@@ -14,11 +14,13 @@ import type { DebugLog } from "../http";
 import { createAdapter, runErrorOf, type VendorAdapter } from "./adapters";
 import type { TargetConnections } from "./config";
 import { runPool } from "./pool";
-import { CAPABILITIES, SessionRunError, supports, type SessionAction, type SessionResult, type SessionSummary, type SessionTargetName, type TargetCapabilities } from "./types";
+import { CAPABILITIES, SessionRunError, supports, type SessionAction, type SessionListFilter, type SessionResult, type SessionSummary, type SessionTargetName, type TargetCapabilities } from "./types";
 
 export * from "./types";
 export { runPool } from "./pool";
 export { CONNECTION_ENV, connectionSecrets, loadTargetConnection, readSessionConfigFile, sessionConfigFileSchema } from "./config";
+export { ListDeniedError } from "./adapters";
+export { senhaseguraStartToIso, isValidTimeZone } from "./time";
 export type { SessionConfigFile, TargetConnections } from "./config";
 
 /** Default number of sessions acted on at once. */
@@ -28,6 +30,13 @@ export const DEFAULT_CONCURRENCY = 4;
 export interface SessionTargetOptions {
   /** Debug log hook (lines are redacted by the vendor clients). */
   log?: DebugLog;
+  /** Deadline of each request, retries included, ms (`pam-session --timeout`). Default: the clients' per-phase timeouts only. */
+  requestTimeoutMs?: number;
+  /**
+   * Zone of senhasegura's zone-less timestamps: IANA name, `UTC` or `±HH:MM` (`SENHASEGURA_TIME_ZONE`).
+   * Default: the zone of the machine running the module.
+   */
+  senhaseguraTimeZone?: string;
 }
 
 /** Options of a bulk action. */
@@ -42,8 +51,11 @@ export interface BulkActionOptions {
 export interface SessionTarget {
   readonly name: SessionTargetName;
   readonly capabilities: TargetCapabilities;
-  /** Active sessions. Throws {@link SessionRunError} for auth/connection failures, vendor errors otherwise. */
-  list(): Promise<SessionSummary[]>;
+  /**
+   * Active sessions, optionally filtered client-side. Throws {@link SessionRunError} for
+   * auth/connection/config failures, {@link ListDeniedError} (naming the privilege) on 403, vendor errors otherwise.
+   */
+  list(filter?: SessionListFilter): Promise<SessionSummary[]>;
   suspend(ids: readonly string[], opts?: BulkActionOptions): Promise<SessionResult[]>;
   resume(ids: readonly string[], opts?: BulkActionOptions): Promise<SessionResult[]>;
   terminate(ids: readonly string[], opts?: BulkActionOptions): Promise<SessionResult[]>;
@@ -53,6 +65,18 @@ export interface SessionTarget {
   redact(text: string): string;
   /** Logs off (CyberArk) and closes connections. Idempotent; never throws. */
   close(): Promise<void>;
+}
+
+/** Keeps the sessions matching every given field of `filter`. */
+export function filterSessions(sessions: SessionSummary[], filter: SessionListFilter = {}): SessionSummary[] {
+  const has = (v: string | undefined, want: string | undefined) => want === undefined || (v ?? "").toLowerCase().includes(want.toLowerCase());
+  return sessions.filter(
+    (s) =>
+      has(s.user, filter.user) &&
+      has(s.server, filter.host) &&
+      (filter.protocol === undefined || (s.protocol ?? "").toLowerCase() === filter.protocol.toLowerCase()) &&
+      (filter.since === undefined || (s.start !== undefined && Date.parse(s.start) >= filter.since.getTime())),
+  );
 }
 
 /** Trimmed, non-empty, first-seen-order ids. */
@@ -65,9 +89,9 @@ export function normalizeIds(ids: readonly string[]): string[] {
  * {@link SessionRunError} `config`), sends nothing until the first call.
  */
 export function createSessionTarget<T extends SessionTargetName>(name: T, connection: TargetConnections[T], opts: SessionTargetOptions = {}): SessionTarget {
-  let adapter: VendorAdapter;
+  let adapter: VendorAdapter & { readonly url: string };
   try {
-    adapter = createAdapter(name, connection, { log: opts.log });
+    adapter = createAdapter(name, connection, { log: opts.log, requestTimeoutMs: opts.requestTimeoutMs, senhaseguraTimeZone: opts.senhaseguraTimeZone });
   } catch (e) {
     throw runErrorOf(e, name, "setup") ?? e;
   }
@@ -77,7 +101,7 @@ export function createSessionTarget<T extends SessionTargetName>(name: T, connec
     if (closed) throw new SessionRunError("config", `${name}: this session target is closed`);
     opened ??= adapter.open().catch((e) => {
       opened = undefined;
-      throw runErrorOf(e, name, "login") ?? e;
+      throw runErrorOf(e, name, { phase: "login", url: adapter.url, firstContact: true }) ?? e;
     });
     return opened;
   };
@@ -85,7 +109,7 @@ export function createSessionTarget<T extends SessionTargetName>(name: T, connec
     try {
       return await fn();
     } catch (e) {
-      throw runErrorOf(e, name, phase) ?? e;
+      throw runErrorOf(e, name, { phase, url: adapter.url }) ?? e;
     }
   };
 
@@ -102,8 +126,18 @@ export function createSessionTarget<T extends SessionTargetName>(name: T, connec
     }
     if (list.length === 0) return [];
     await open();
+    adapter.beginRun();
     return runPool(list, o.concurrency ?? DEFAULT_CONCURRENCY, async (id, i) => {
-      const r = await guard(`${action} of ${id}`, () => adapter.act(action, id));
+      let r: SessionResult;
+      try {
+        r = await guard(`${action} of ${id}`, () => adapter.act(action, id));
+      } catch (e) {
+        // A malformed id (refused by the path encoder before anything is sent) fails alone, named;
+        // auth and connection failures still end the run.
+        const invalidId = e instanceof SessionRunError && e.kind === "config" && (e.cause as { code?: string } | undefined)?.code === "CONFIG_INVALID";
+        if (!invalidId) throw e;
+        r = { target: name, sessionId: id, action, outcome: "failed", detail: `invalid session id, nothing sent: ${e.message}` };
+      }
       const safe = { ...r, detail: adapter.redact(r.detail) };
       o.onResult?.(safe, i);
       return safe;
@@ -113,9 +147,9 @@ export function createSessionTarget<T extends SessionTargetName>(name: T, connec
   return {
     name,
     capabilities: CAPABILITIES[name],
-    list: async () => {
+    list: async (filter) => {
       await open();
-      return guard("list", () => adapter.list());
+      return filterSessions(await guard("list", () => adapter.list()), filter);
     },
     suspend: (ids, o) => run("suspend", ids, o),
     resume: (ids, o) => run("resume", ids, o),

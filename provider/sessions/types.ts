@@ -47,13 +47,33 @@ export interface SessionSummary {
   server?: string;
   /** Client address. */
   client?: string;
-  /** ISO 8601 start time when known (senhasegura: appliance-local time as sent). */
+  /**
+   * Start time, ISO 8601 with an offset (`2026-01-05T09:12:00.000Z`, or `+03:00` for senhasegura,
+   * whose API sends appliance-local time without a zone: see `SessionTargetOptions.senhaseguraTimeZone`).
+   */
   start?: string;
+  /**
+   * True/false only where the API tells. None of the three documented APIs exposes it; CyberArk's
+   * `Suspended` field is read when a PVWA version sends one. Undefined means "not known".
+   */
+  suspended?: boolean;
   /** Vendor-specific note (CyberArk session kind, SPS audit key without closable id). */
   note?: string;
 }
 
-/** Which actions a target supports ([DOC] cyberark-pvwa.md §4.3, senhasegura.md §4, sps.md §9). */
+/** Client-side filters of a list (every vendor; combined with AND, strings match case-insensitively). */
+export interface SessionListFilter {
+  /** The session's user contains this text. */
+  user?: string;
+  /** The target host or account (`server`) contains this text. */
+  host?: string;
+  /** The protocol equals this text (`ssh`, `rdp`, ...). */
+  protocol?: string;
+  /** The session started at or after this instant (sessions without a start time are left out). */
+  since?: Date;
+}
+
+/** Which actions a target supports. */
 export interface TargetCapabilities {
   list: true;
   suspend: boolean;

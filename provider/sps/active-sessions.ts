@@ -1,10 +1,10 @@
 /**
  * Active (recorded) sessions on SPS: list them through the audit search and close them through
- * `DELETE /api/active-sessions?id=` ([DOC] sps.md §9, seed page "Active sessions"). Closing is not a
- * configuration change, so no transaction is opened ([INF] sps.md §9).
+ * `DELETE /api/active-sessions?id=` ([DOC], seed page "Active sessions"). Closing is not a
+ * configuration change, so no transaction is opened.
  */
 import { z } from "zod";
-import { AuthError, PamError, type ApiError, type DebugLog } from "../http";
+import { AuthError, ConfigError, PamError, type ApiError, type DebugLog } from "../http";
 import { SpsClient } from "./client";
 import { resolveSpsConnection, spsDefaultsFrom, type SpsConnection } from "./connection";
 
@@ -30,7 +30,7 @@ export interface SpsCloseResult {
 export interface SpsActiveSession {
   /**
    * The full closable id (`svc/<key>/<policy>:<n>`), when the audit record carries it as
-   * `body.session_id`. Where SPS exposes it is [UNK] sps.md §9/§14.7; undefined when absent.
+   * `body.session_id`. Where SPS exposes it is [UNK]; undefined when absent.
    */
   id?: string;
   /** Audit key of the record. */
@@ -83,6 +83,9 @@ const hostPort = (e: z.infer<typeof endpoint> | undefined) => (e?.ip ? (e.port !
 
 /** Reads a {@link SpsConnection} from `SPS_URL`, `SPS_USERNAME`, `SPS_PASSWORD`, `SPS_CA_CERTIFICATES`, `SPS_INSECURE_SKIP_VERIFY`. Throws naming what is missing. */
 export function spsConnectionFromEnv(env: NodeJS.ProcessEnv = process.env): SpsConnection {
+  // Outside Pulumi the user sets variables: name them, not the stack config keys.
+  const help = { SPS_URL: 'give the SPS address, e.g. "https://sps.example.com"', SPS_USERNAME: "give the SPS user name", SPS_PASSWORD: "give the password of that user" };
+  for (const [name, fix] of Object.entries(help)) if (env[name] === undefined || env[name]!.trim() === "") throw new ConfigError(name, `is not set; ${fix}`);
   return resolveSpsConnection(undefined, spsDefaultsFrom(undefined, env).connection);
 }
 
@@ -94,14 +97,14 @@ async function withClient<T>(target: SpsClient | SpsConnection, opts: SpsHelperO
     await client.ensureLogin();
     return await fn(client);
   } finally {
-    // SPS has no documented logout endpoint ([UNK] sps.md §2.3): the cookie simply idles out.
+    // SPS has no documented logout endpoint: the cookie simply idles out.
     await client.close();
   }
 }
 
 /**
  * Lists active recorded sessions: `GET /api/audit/sessions?q=active:true` paged with `limit`/`offset`
- * ([DOC] D-AUDIT paging; the `active:true` query is [INF] sps.md §9). Records are deduplicated by key
+ * ([DOC] D-AUDIT paging; the `active:true` query is [INF]). Records are deduplicated by key
  * (sessions that end between pages shift later pages) and inactive ones are dropped client-side in
  * case the appliance ignores the query. Throws the HTTP core's errors (403 without the search privilege).
  */
@@ -147,7 +150,7 @@ const FAILURE_HELP: Record<string, string> = {
 
 /**
  * After a 404, tells "ended" from "never existed" by reading the audit record whose key is the middle
- * part of `svc/<key>/<policy>:<n>` ([INF] sps.md §9). Undefined when that cannot be decided.
+ * part of `svc/<key>/<policy>:<n>`. Undefined when that cannot be decided.
  */
 async function auditState(client: SpsClient, id: string): Promise<"ended" | "unknown" | "active" | undefined> {
   const key = /^svc\/([^/]+)\//.exec(id)?.[1];
@@ -167,10 +170,11 @@ async function auditState(client: SpsClient, id: string): Promise<"ended" | "unk
  * Closes one active session: `DELETE /api/active-sessions?id=<percent-encoded id>` ([DOC] seed page).
  * Outcomes:
  * - 2xx → `done`.
- * - 404 `SessionCouldNotBeFound` ("no ongoing session for this id") → `already`, unless the audit
- *   record says the id never existed (`not-found`). Choice: SPS answers the same 404 for "closed" and
- *   "unknown"; when the audit record cannot be read (no `svc/` form, no search privilege) the
- *   documented meaning, "not ongoing", wins and the result is `already`, saying it is unconfirmed.
+ * - 404 `SessionCouldNotBeFound` ("no ongoing session for this id") → `already` only when the audit
+ *   record of the id shows the session ended; otherwise `not-found` (a mistyped or made-up id is
+ *   never reported as success). Choice: SPS answers the same 404 for "closed" and "unknown", so only
+ *   the audit trail can confirm "ended"; when it cannot be read (no `svc/` form, no search
+ *   privilege) the result is `not-found`, saying the state could not be confirmed.
  * - 403 → `denied` (needs read and write/perform on `/special/active_sessions` [DOC]).
  * - 400 `SessionIdMissing`, 500/503/504 with the seed's types, anything else → `failed` with the
  *   seed's explanation (cluster routing included).
@@ -181,7 +185,7 @@ export async function closeSpsActiveSession(target: SpsClient | SpsConnection, i
   if (id.trim() === "") return result("failed", "the session id is empty; give the full id shown on the Active Connections page (e.g. svc/<key>/<policy>:<n>)");
   return withClient(target, opts, async (client) => {
     try {
-      // The query is built with URLSearchParams, so `/` and `:` in the id are percent-encoded ([INF] sps.md §9).
+      // The query is built with URLSearchParams, so `/` and `:` in the id are percent-encoded.
       await client.read({ method: "DELETE", path: ACTIVE_SESSIONS, query: { id }, allowEmpty: true, responseType: "text" });
       return result("done", `session ${id} closed`);
     } catch (e) {
@@ -195,8 +199,8 @@ export async function closeSpsActiveSession(target: SpsClient | SpsConnection, i
         if (state === "active") {
           return result("failed", `SPS could not find session ${id} although the audit trail shows it active: it may be recorded on a Search Local node, which only that node can close. ${said}`, extra);
         }
-        const how = state === "ended" ? "the audit trail shows it ended" : "SPS does not say whether it ended or never existed";
-        return result("already", `session ${id} is not active (SessionCouldNotBeFound; ${how})`, extra);
+        if (state === "ended") return result("already", `session ${id} is not active (SessionCouldNotBeFound; the audit trail shows it ended)`, extra);
+        return result("not-found", `SPS has no ongoing session ${id} (SessionCouldNotBeFound) and the audit trail could not confirm that it ever existed; check the id (the full svc/<key>/<policy>:<n> form from the Active Connections page or \`pam-session list\`)`, extra);
       }
       if (a.status === 403) {
         return result("denied", `the SPS user may not close sessions: it needs read and write/perform on Active Sessions (/special/active_sessions) through a usergroup. ${said}`, extra);

@@ -145,7 +145,10 @@ describe("pam-session usage errors", () => {
     [["reboot", "--target", "sps"], /unknown command "reboot"/],
     [["terminate", "--id", "x"], /--target is required/],
     [["terminate", "--target", "sps", "--id", "x", "--concurrency", "0"], /--concurrency must be/],
-    [["terminate", "--target", "sps", "--id", "x", "--password", "hunter2"], /Unknown option/],
+    [["terminate", "--target", "sps", "--id", "x", "--password", "hunter2"], /unknown option --password/],
+    [["terminate", "--target", "sps", "--id", "x", "--pasword=hunter2"], /unknown option --pasword; did you mean --password\?|unknown option --pasword/],
+    [["terminate", "--target", "sps", "--id", "x", "--concurency", "2"], /did you mean --concurrency\?/],
+    [["terminat", "--target", "sps", "x"], /did you mean terminate\?/],
   ])("exits 2 for %j before any request", async (args, message) => {
     const r = await runCli(args as string[]);
     expect(r.code).toBe(2);

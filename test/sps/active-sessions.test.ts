@@ -53,10 +53,10 @@ describe("SPS active sessions helper", () => {
     expect(r.outcome).toBe("not-found");
   });
 
-  it("reports a 404 it cannot confirm (id not of the svc form) as already, saying so", async () => {
+  it("reports a 404 it cannot confirm (id not of the svc form) as not-found, never as success", async () => {
     const r = await closeSpsActiveSession(conn, "free-form-id");
-    expect(r.outcome).toBe("already");
-    expect(r.detail).toMatch(/does not say whether it ended or never existed/);
+    expect(r.outcome).toBe("not-found");
+    expect(r.detail).toMatch(/could not confirm that it ever existed; check the id/);
   });
 
   it("fails an empty id before sending anything", async () => {

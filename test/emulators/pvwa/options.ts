@@ -73,6 +73,11 @@ export interface PvwaBehaviour {
   dotQuirk: boolean;
   /** Render every error as an IIS HTML page with the same status (client robustness). Default off. */
   htmlErrors: boolean;
+  /**
+   * Privilege Cloud mode (set by `createPvwaEmulator({ privilegeCloud })`): only `Bearer <platform token>`
+   * from the Identity endpoint is accepted, the PVWA logon is not served. Default off (self-hosted).
+   */
+  privilegeCloud: boolean;
 }
 
 /** Defaults for every behaviour switch (see the field docs for the reasons). */
@@ -101,5 +106,6 @@ export function defaultBehaviour(): PvwaBehaviour {
     memberNameKey: "UserName",
     dotQuirk: false,
     htmlErrors: false,
+    privilegeCloud: false,
   };
 }

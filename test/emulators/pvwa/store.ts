@@ -63,6 +63,8 @@ export interface TokenRecord {
   issuedAt: number;
   lastUsedAt: number;
   concurrent: boolean;
+  /** Privilege Cloud platform token: absolute expiry on the emulator clock (ms); sent as `Bearer`. */
+  expiresAt?: number;
 }
 
 /** The PVWA Options state that has no REST API ([DOC]); set through the emulator controls. */

@@ -10,6 +10,8 @@ const METHODS: Record<string, PvwaAuthMethod> = { cyberark: "CyberArk", ldap: "L
  * with `application/json; charset=utf-8`.
  */
 export function logon(ctx: PvwaContext, req: EmulatorRequest): EmulatorResponse {
+  // Choice: Privilege Cloud service users get tokens from the Identity tenant; the PVWA logon is not served to them.
+  if (ctx.behaviour.privilegeCloud) throw new EmulatorError(401, {});
   const method = METHODS[req.params.type.toLowerCase()];
   // [DOC] EPV mock: an unknown type gets 401 with `{}`. Choice: Windows (IIS integrated auth) is not emulated and answers the same.
   if (!method) throw new EmulatorError(401, {});
@@ -42,12 +44,12 @@ export function logon(ctx: PvwaContext, req: EmulatorRequest): EmulatorResponse 
  * Each use refreshes the idle timer.
  */
 export function requireCaller(ctx: PvwaContext, req: EmulatorRequest): VaultUser {
-  const raw = req.headers.authorization ?? "";
-  const rec = raw && !/^bearer\s/i.test(raw) ? ctx.store.tokens.get(raw.trim()) : undefined;
-  if (!rec) throw answerError(ctx.behaviour.invalidToken);
+  const raw = tokenOf(ctx, req);
+  const rec = raw ? ctx.store.tokens.get(raw) : undefined;
+  if (!rec || (rec.expiresAt !== undefined) !== ctx.behaviour.privilegeCloud) throw answerError(ctx.behaviour.invalidToken);
   const now = ctx.clock.now();
-  const idle = now - rec.lastUsedAt > ctx.behaviour.tokenIdleTimeoutMs;
-  const absolute = ctx.behaviour.tokenAbsoluteTimeoutMs !== undefined && now - rec.issuedAt > ctx.behaviour.tokenAbsoluteTimeoutMs;
+  const idle = rec.expiresAt === undefined && now - rec.lastUsedAt > ctx.behaviour.tokenIdleTimeoutMs;
+  const absolute = (ctx.behaviour.tokenAbsoluteTimeoutMs !== undefined && now - rec.issuedAt > ctx.behaviour.tokenAbsoluteTimeoutMs) || (rec.expiresAt !== undefined && now >= rec.expiresAt);
   const user = ctx.store.user(rec.username);
   if (idle || absolute || !user) {
     ctx.store.tokens.delete(rec.token);
@@ -55,6 +57,17 @@ export function requireCaller(ctx: PvwaContext, req: EmulatorRequest): VaultUser
   }
   rec.lastUsedAt = now;
   return user;
+}
+
+/**
+ * The token of the `Authorization` header: raw for self-hosted PVWA (a `Bearer` prefix is refused,
+ * which catches clients sending platform-style headers), `Bearer <token>` only in Privilege Cloud mode.
+ */
+function tokenOf(ctx: PvwaContext, req: EmulatorRequest): string | undefined {
+  const raw = (req.headers.authorization ?? "").trim();
+  const bearer = /^bearer\s+(\S+)$/i.exec(raw);
+  if (ctx.behaviour.privilegeCloud) return bearer?.[1];
+  return raw && !bearer && !/^bearer\s/i.test(raw) ? raw : undefined;
 }
 
 /** Throws the configured 403 unless `user` holds `auth` ([DOC] the "Audit users" and "Add/Update Users" Vault authorizations). */
@@ -65,14 +78,14 @@ export function requireAuthorization(ctx: PvwaContext, user: VaultUser, auth: Va
 /** `POST /API/Auth/Logoff`: 200 `{"LogoffUrl":""}` and the token is gone ([CODE] POSTMAN). */
 export function logoff(ctx: PvwaContext, req: EmulatorRequest): EmulatorResponse {
   requireCaller(ctx, req);
-  ctx.store.tokens.delete((req.headers.authorization ?? "").trim());
+  ctx.store.tokens.delete(tokenOf(ctx, req) ?? "");
   return { status: 200, body: { LogoffUrl: "" } };
 }
 
 /** `GET /API/LoginsInfo`, the token-validity probe ([CODE] aiobastion; [DOC] EPV mock body). */
 export function loginsInfo(ctx: PvwaContext, req: EmulatorRequest): EmulatorResponse {
   requireCaller(ctx, req);
-  const t = ctx.store.tokens.get((req.headers.authorization ?? "").trim());
+  const t = ctx.store.tokens.get(tokenOf(ctx, req) ?? "");
   const at = Math.floor((t?.issuedAt ?? ctx.clock.now()) / 1000);
   return { status: 200, body: { LastSuccessLoginTime: at, LastSuccessLoginIP: "127.0.0.1", FailedLogins: 0, LastFailLoginTime: 0, LastFailLoginIP: "" } };
 }
