@@ -1,7 +1,8 @@
 /** Command-line parsing of `pam-session` (Node's `util.parseArgs`); every check runs before any request. */
 import * as fs from "fs";
 import { parseArgs } from "util";
-import { normalizeIds, SESSION_ACTIONS, SESSION_TARGETS, supports, type SessionAction, type SessionTargetName } from "../sessions";
+import { normalizeIds } from "../sessions/ids";
+import { SESSION_ACTIONS, SESSION_TARGETS, supports, type SessionAction, type SessionTargetName } from "../sessions/types";
 
 /** Exit codes of `pam-session` (documented in docs/session-actions.md and `--help`). */
 export const EXIT = {

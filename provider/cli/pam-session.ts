@@ -5,7 +5,6 @@
  */
 import { PamError, Redactor, type DebugLog } from "../http";
 import {
-  connectionSecrets,
   createSessionTarget,
   loadTargetConnection,
   SessionRunError,
@@ -14,6 +13,7 @@ import {
   type SessionResult,
   type SessionTarget,
 } from "../sessions";
+import { connectionSecrets } from "../sessions/config";
 import { EXIT, HELP, parseCli, UsageError, type CliRequest } from "./args";
 import { jsonLine, resultsTable, sessionsTable, summary } from "./output";
 

@@ -17,22 +17,15 @@ import { backoffDelay, mayRetryMethod, parseRetryAfter, resolveRetry, type Retry
 import { loadCaCertificates, type TlsOptions } from "./tls";
 import { classifyTransportError } from "./transport-error";
 import { abortableSleep, send, type RawResponse } from "./send";
+import type { TimeoutOptions } from "./timeouts";
+
+export type { TimeoutOptions };
 
 export type { TlsOptions } from "./tls";
 export type { RetryOptions } from "./retry";
 
 /** The User-Agent of every request. Never browser-like: SPS 7.5+ demands X-Token from browsers [CODE] sps.md §2.4. */
 export const USER_AGENT = `pulumi-pam/${VERSION}`;
-
-/** Per-phase timeouts in ms. */
-export interface TimeoutOptions {
-  /** TCP + TLS connect (default 10000). */
-  connectMs?: number;
-  /** From sending to the response headers (default 30000). */
-  headersMs?: number;
-  /** Longest pause between body chunks (default 60000; undici's body timeout is an idle timeout). */
-  bodyMs?: number;
-}
 
 /** Options of {@link HttpClient}. */
 export interface HttpClientOptions extends TlsOptions {

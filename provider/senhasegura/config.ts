@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { ConfigError } from "../http/errors";
-import type { TimeoutOptions } from "../http/client";
+import type { TimeoutOptions } from "../http/timeouts";
 
 /**
  * Default path prefix of the session operations. Choice: `/iso`, the family every public client

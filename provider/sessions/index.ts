@@ -10,16 +10,20 @@
  * }
  * ```
  */
-import type { DebugLog } from "../http";
+import type { DebugLog } from "../http/log";
 import { createAdapter, runErrorOf, type VendorAdapter } from "./adapters";
 import type { TargetConnections } from "./config";
+import { normalizeIds } from "./ids";
 import { runPool } from "./pool";
 import { CAPABILITIES, SessionRunError, supports, type SessionAction, type SessionResult, type SessionSummary, type SessionTargetName, type TargetCapabilities } from "./types";
 
-export * from "./types";
-export { runPool } from "./pool";
-export { CONNECTION_ENV, connectionSecrets, loadTargetConnection, readSessionConfigFile, sessionConfigFileSchema } from "./config";
-export type { SessionConfigFile, TargetConnections } from "./config";
+// This file is the public entry `pulumi-pam/sessions` (also re-exported by the root). It must not load
+// the Pulumi SDK, and its declarations must not reach zod (test/packaging checks both).
+export { CAPABILITIES, SESSION_ACTIONS, SESSION_TARGETS, SUCCESS_OUTCOMES, SessionRunError, supports } from "./types";
+export type { SessionAction, SessionOutcome, SessionResult, SessionSummary, SessionTargetName, TargetCapabilities } from "./types";
+export { loadTargetConnection } from "./config";
+export type { TargetConnections } from "./config";
+export type { DebugLog } from "../http/log";
 
 /** Default number of sessions acted on at once. */
 export const DEFAULT_CONCURRENCY = 4;
@@ -53,11 +57,6 @@ export interface SessionTarget {
   redact(text: string): string;
   /** Logs off (CyberArk) and closes connections. Idempotent; never throws. */
   close(): Promise<void>;
-}
-
-/** Trimmed, non-empty, first-seen-order ids. */
-export function normalizeIds(ids: readonly string[]): string[] {
-  return [...new Set(ids.map((i) => i.trim()).filter((i) => i !== ""))];
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Types shared by the cross-vendor session-actions module and the `pam-session` CLI. */
-import { PamError } from "../http";
+import { PamError } from "../http/errors";
 
 /** The appliances the module can act on. */
 export type SessionTargetName = "sps" | "cyberark" | "senhasegura";
