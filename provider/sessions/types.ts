@@ -53,7 +53,7 @@ export interface SessionSummary {
   note?: string;
 }
 
-/** Which actions a target supports ([DOC] cyberark-pvwa.md §4.3, senhasegura.md §4, sps.md §9). */
+/** Which actions a target supports: only CyberArk PSM documents suspend/resume; SPS closes and senhasegura drops sessions. */
 export interface TargetCapabilities {
   list: true;
   suspend: boolean;
