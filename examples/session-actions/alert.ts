@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { createSessionTarget, loadTargetConnection, supports, type SessionAction, type SessionResult, type SessionTarget, type SessionTargetName } from "pulumi-pam/dist/provider/sessions";
+import { createSessionTarget, loadTargetConnection, supports, type SessionAction, type SessionResult, type SessionTarget, type SessionTargetName } from "pulumi-pam/sessions";
 
 /** The alert payload this script accepts (what a SIEM webhook rule is set up to send). */
 export const alertSchema = z.object({

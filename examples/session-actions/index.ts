@@ -4,7 +4,7 @@
  * (or needed nothing), 1 when the action failed, 2 for a bad payload or connection.
  */
 import * as fs from "fs";
-import { SUCCESS_OUTCOMES } from "pulumi-pam/dist/provider/sessions";
+import { SUCCESS_OUTCOMES } from "pulumi-pam/sessions";
 import { parseAlert, respondToAlert } from "./alert";
 
 async function main(): Promise<number> {

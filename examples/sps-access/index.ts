@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SpsLocalUser, SpsLocalUserGroup } from "pulumi-pam";
 import { loadAccessFile } from "./access";
 
-// The namespace is explicit so that the root Pulumi.yaml (project "pulumi-pam") runs this program unchanged.
+// The namespace is explicit: the program reads the same keys whatever the project is named.
 const config = new pulumi.Config("sps-access");
 const access = loadAccessFile(path.resolve(__dirname, config.get("accessFile") ?? "access.yaml"));
 /** Initial passwords by user id: `pulumi config set --secret --path 'sps-access:passwords.alice' ...`. */

@@ -1,7 +1,9 @@
 /** Command-line parsing of `pam-session` (Node's `util.parseArgs`); every check runs before any request. */
 import * as fs from "fs";
 import { parseArgs } from "util";
-import { isValidTimeZone, normalizeIds, SESSION_TARGETS, supports, type SessionAction, type SessionListFilter, type SessionTargetName } from "../sessions";
+import { normalizeIds } from "../sessions/ids";
+import { isValidTimeZone } from "../sessions/time";
+import { SESSION_TARGETS, supports, type SessionAction, type SessionListFilter, type SessionTargetName } from "../sessions/types";
 
 /** Exit codes of `pam-session` (documented in docs/session-actions.md and `--help`). */
 export const EXIT = {

@@ -6,17 +6,16 @@
 import { PamError, Redactor, type DebugLog } from "../http";
 import { VERSION } from "../version";
 import {
-  connectionSecrets,
   createSessionTarget,
   loadTargetConnection,
   SessionRunError,
   SUCCESS_OUTCOMES,
-  CONNECTION_ENV,
   type SessionTargetName,
   type SessionAction,
   type SessionResult,
   type SessionTarget,
 } from "../sessions";
+import { CONNECTION_ENV, connectionSecrets } from "../sessions/config";
 import { checkCliEnv, EXIT, HELP, parseCli, UsageError, type CliRequest } from "./args";
 import { jsonLine, resultsTable, sessionsTable, summary } from "./output";
 

@@ -1,9 +1,9 @@
 /**
- * The one send pipeline every vendor client uses (STYLE.md §3): build URL and body → cookies from
+ * The one send pipeline every vendor client uses: build URL and body → cookies from
  * the jar → undici send (TLS, timeouts) → cookies into the jar → classify → zod parse, with retries
  * around the send for requests that may be repeated.
  *
- * Serializable-provider rule (STYLE.md §2): nothing here creates agents, jars, timers or sockets at
+ * Serializable-provider rule (our choice): nothing here creates agents, jars, timers or sockets at
  * module load; all of it happens in the constructor.
  */
 import { CookieJar } from "tough-cookie";
@@ -17,22 +17,15 @@ import { backoffDelay, mayRetryMethod, parseRetryAfter, resolveRetry, type Retry
 import { loadCaCertificates, type TlsOptions } from "./tls";
 import { classifyTransportError } from "./transport-error";
 import { abortableSleep, send, type RawResponse } from "./send";
+import type { TimeoutOptions } from "./timeouts";
+
+export type { TimeoutOptions };
 
 export type { TlsOptions } from "./tls";
 export type { RetryOptions } from "./retry";
 
-/** The User-Agent of every request. Never browser-like: SPS 7.5+ demands X-Token from browsers [CODE] sps.md §2.4. */
+/** The User-Agent of every request. Never browser-like: SPS 7.5+ demands an X-Token header from browser-like clients (seen in public SPS clients). */
 export const USER_AGENT = `pulumi-pam/${VERSION}`;
-
-/** Per-phase timeouts in ms. */
-export interface TimeoutOptions {
-  /** TCP + TLS connect (default 10000). */
-  connectMs?: number;
-  /** From sending to the response headers (default 30000). */
-  headersMs?: number;
-  /** Longest pause between body chunks (default 60000; undici's body timeout is an idle timeout). */
-  bodyMs?: number;
-}
 
 /** Options of {@link HttpClient}. */
 export interface HttpClientOptions extends TlsOptions {
@@ -319,7 +312,7 @@ export class HttpClient {
       body = new URLSearchParams(opts.form).toString();
       headers["content-type"] ??= "application/x-www-form-urlencoded";
     }
-    // A bodiless POST/PUT still says "Content-Length: 0": SPS answers 411 otherwise [DOC] sps.md §10.
+    // A bodiless POST/PUT still says "Content-Length: 0": SPS answers 411 otherwise (SPS REST API documentation, errors).
     if (body !== undefined || opts.method === "POST" || opts.method === "PUT" || opts.method === "PATCH") {
       headers["content-length"] = String(Buffer.byteLength(body ?? ""));
     }

@@ -1,27 +1,27 @@
 /**
  * Connection settings of a senhasegura PAM Core appliance, and their environment form.
- * Validated with zod before any request (STYLE.md §4 "input errors"); messages name the field or
+ * Validated with zod before any request; messages name the field or
  * variable and the fix, never a secret value.
  */
 import { z } from "zod";
 import { ConfigError } from "../http/errors";
-import type { TimeoutOptions } from "../http/client";
+import type { TimeoutOptions } from "../http/timeouts";
 
 /**
  * Default path prefix of the session operations. Choice: `/iso`, the family every public client
- * uses and the v3.32 drop doc shows [CODE]/[DOC] senhasegura.md §1; v3.33+ docs write `/api/pam`
+ * uses and the v3.32 session-drop documentation shows; v3.33+ docs write `/api/pam`
  * (or `/api`), so appliances behind the API gateway need `pathPrefix` set.
  */
 export const DEFAULT_PATH_PREFIX = "/iso";
 
-/** Token endpoint [DOC] senhasegura.md §2.1 (the same on every documented version). */
+/** Token endpoint of the A2A OAuth 2.0 documentation (the same on every documented version). */
 export const DEFAULT_TOKEN_PATH = "/iso/oauth2/token";
 
 /** How to reach and authenticate to one appliance. Give OAuth 2.0 OR OAuth 1.0a credentials. */
 export interface SenhaseguraConnection {
   /** `https://<appliance>` (a path such as `/senhasegura` in front of the API is kept). */
   url: string;
-  /** Prefix of the session routes: `/iso` (default), `/api` or `/api/pam` [DOC] senhasegura.md §1. */
+  /** Prefix of the session routes: `/iso` (default), `/api` or `/api/pam`, depending on the appliance version (senhasegura A2A documentation). */
   pathPrefix?: string;
   /** OAuth 2.0 token endpoint path (default `/iso/oauth2/token`). */
   tokenPath?: string;

@@ -10,18 +10,21 @@
  * }
  * ```
  */
-import type { DebugLog } from "../http";
+import type { DebugLog } from "../http/log";
 import { createAdapter, runErrorOf, type VendorAdapter } from "./adapters";
 import type { TargetConnections } from "./config";
+import { normalizeIds } from "./ids";
 import { runPool } from "./pool";
 import { CAPABILITIES, SessionRunError, supports, type SessionAction, type SessionListFilter, type SessionResult, type SessionSummary, type SessionTargetName, type TargetCapabilities } from "./types";
 
-export * from "./types";
-export { runPool } from "./pool";
-export { CONNECTION_ENV, connectionSecrets, loadTargetConnection, readSessionConfigFile, sessionConfigFileSchema } from "./config";
+// This file is the public entry `pulumi-pam/sessions` (also re-exported by the root). It must not load
+// the Pulumi SDK, and its declarations must not reach zod (test/packaging checks both).
+export { CAPABILITIES, SESSION_ACTIONS, SESSION_TARGETS, SUCCESS_OUTCOMES, SessionRunError, supports } from "./types";
+export type { SessionAction, SessionListFilter, SessionOutcome, SessionResult, SessionSummary, SessionTargetName, TargetCapabilities } from "./types";
 export { ListDeniedError } from "./adapters";
-export { senhaseguraStartToIso, isValidTimeZone } from "./time";
-export type { SessionConfigFile, TargetConnections } from "./config";
+export { loadTargetConnection } from "./config";
+export type { TargetConnections } from "./config";
+export type { DebugLog } from "../http/log";
 
 /** Default number of sessions acted on at once. */
 export const DEFAULT_CONCURRENCY = 4;
@@ -77,11 +80,6 @@ export function filterSessions(sessions: SessionSummary[], filter: SessionListFi
       (filter.protocol === undefined || (s.protocol ?? "").toLowerCase() === filter.protocol.toLowerCase()) &&
       (filter.since === undefined || (s.start !== undefined && Date.parse(s.start) >= filter.since.getTime())),
   );
-}
-
-/** Trimmed, non-empty, first-seen-order ids. */
-export function normalizeIds(ids: readonly string[]): string[] {
-  return [...new Set(ids.map((i) => i.trim()).filter((i) => i !== ""))];
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Types shared by the cross-vendor session-actions module and the `pam-session` CLI. */
-import { PamError } from "../http";
+import { PamError } from "../http/errors";
 
 /** The appliances the module can act on. */
 export type SessionTargetName = "sps" | "cyberark" | "senhasegura";
@@ -73,7 +73,7 @@ export interface SessionListFilter {
   since?: Date;
 }
 
-/** Which actions a target supports. */
+/** Which actions a target supports: only CyberArk PSM documents suspend/resume; SPS closes and senhasegura drops sessions. */
 export interface TargetCapabilities {
   list: true;
   suspend: boolean;

@@ -1,17 +1,8 @@
 import { z } from "zod";
 import type * as pulumi from "@pulumi/pulumi";
+import type { SpsConnection } from "./connection-types";
 
-/** How to reach one SPS appliance, after merging resource input, stack config and environment. */
-export interface SpsConnection {
-  /** `https://sps.example.com` (the REST API lives under `/api`). */
-  url: string;
-  username: string;
-  password: string;
-  /** PEM text or a path to a PEM file with the SPS CA certificate. */
-  caCertificates?: string;
-  /** Explicit opt-in to skip TLS verification (tests and labs only). */
-  insecureSkipVerify?: boolean;
-}
+export type { SpsConnection };
 
 /** Tuning of the transaction coordinator (stack config `sps:*`; see README "SPS transactions"). */
 export interface SpsTuning {

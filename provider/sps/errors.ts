@@ -1,4 +1,4 @@
-import { PamError } from "../http";
+import { PamError } from "../http/errors";
 
 /** Another administrator (web UI, console, another pipeline) holds the SPS configuration lock. Code `SPS_LOCK_HELD`. */
 export class SpsLockHeldError extends PamError {

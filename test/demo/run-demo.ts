@@ -2,8 +2,9 @@
  * `npm run demo`: the main job end to end, with no appliance and no Pulumi CLI. Starts the SPS sandbox
  * emulator (HTTPS, test CA, demo data), then runs examples/sps-access through the engine-protocol harness
  * (test/harness/program-process.ts) on a copy of its access file:
- *   up → edit the copy (rename, membership change, removal, addition) → up → refresh → destroy.
- * Each step prints the plan/result as the CLI does, plus the REST requests and commits SPS saw.
+ *   preview → up → edit the copy (rename, membership change, removal, addition) → preview → up → refresh → destroy.
+ * Each preview prints the plan (what a PR pipeline shows), each other step its result, as the CLI does,
+ * plus the REST requests and commits SPS saw (a preview must commit nothing).
  * Everything lives in a temp dir that is removed at the end; exit code 0 only when every step succeeded.
  */
 import * as fs from "fs";
@@ -87,11 +88,14 @@ async function main(): Promise<number> {
       for (const l of req.lines) out(l);
       summaries.push(r.summary);
       if (!r.summary.ok) throw new Error(`${title} failed`);
+      if (op === "preview" && req.commits > 0) throw new Error(`${title} committed to SPS`);
       return r;
     };
+    await step("pulumi preview (the plan of the first run)", "preview");
     await step("pulumi up (first run: create users and groups)", "up");
     fs.writeFileSync(accessFile, EDITED_ACCESS);
     out("\n--- access file edited: alice renamed to alice.jones, carol moved into platform-ops, bob removed, dave added ---");
+    await step("pulumi preview (the plan a PR of the edit shows)", "preview");
     await step("pulumi up (apply the edit)", "up");
     await step("pulumi refresh (read back: no drift)", "refresh");
     await step("pulumi destroy", "destroy");

@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { createSessionTarget, loadTargetConnection, runPool, SessionRunError, withSessionTarget } from "../../provider/sessions";
+import { createSessionTarget, loadTargetConnection, SessionRunError, withSessionTarget } from "../../provider/sessions";
+import { runPool } from "../../provider/sessions/pool";
 import { TLS_DIR } from "../emulators/common/server";
 import { createSpsEmulator, type SpsEmulator } from "../emulators/sps";
 
