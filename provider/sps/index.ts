@@ -3,7 +3,7 @@ export { SpsLocalUser, SpsLocalUserGroup, spsLocalUserProvider, spsLocalUserGrou
 export type { SpsLocalUserArgs, SpsLocalUserGroupArgs, SpsConnectionArgs } from "./resources";
 export { SpsClient } from "./client";
 export { SpsCoordinator } from "./coordinator";
-export type { StagedOperation, CoordinatorStats } from "./coordinator";
+export type { StagedOperation, SpsSessionHandle } from "./coordinator";
 export { resolveSpsConnection, spsDefaultsFrom, DEFAULT_TUNING } from "./connection";
 export type { SpsConnection, SpsTuning } from "./connection";
 export { SpsLockHeldError, SpsSessionLostError, SpsRefusedError } from "./errors";

@@ -9,7 +9,7 @@ import { USERS, type SpsClient } from "./client";
 import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
 import type { StagedOperation } from "./coordinator";
 import { SpsRefusedError } from "./errors";
-import { assertLocalUsersManageable, configureSps, effectiveUrl, partialCreateOnUnknownCommit, targetFor, withStoredConnection, type SpsProviderContext } from "./provider-context";
+import { assertLocalUsersManageable, claimObjects, configureSps, explainNameTaken, effectiveUrl, partialCreateOnUnknownCommit, targetFor, withStoredConnection, type SpsProviderContext } from "./provider-context";
 import { passwordRefSchema, type UserItem } from "./schemas";
 
 export const configure = configureSps;
@@ -26,6 +26,7 @@ export const localUserInputsSchema = z
     password: z.string({ error: "is required: the user's password (pass a secret)" }).min(1, "must not be empty"),
     adopt: z.boolean().optional(),
     connection: spsConnectionInputSchema.optional(),
+    __resourceName: z.string().optional(),
     __provider: z.unknown().optional(),
   })
   .strict();
@@ -43,7 +44,7 @@ export interface LocalUserOutputs {
   passwordCreated: number | null;
   /**
    * Key of the SPS password object this provider set (a reference, not the secret). Password objects are
-   * single-use and cannot be changed [DOC] sps.md §5, so any password change on SPS shows as another key.
+   * single-use and cannot be changed (SPS "Passwords stored on SPS"), so any password change on SPS shows as another key.
    */
   passwordKey: string | null;
   passwordInSync: boolean;
@@ -51,6 +52,8 @@ export interface LocalUserOutputs {
 }
 
 const label = (name: string) => `SPS local user "${name}"`;
+/** What one resource owns on SPS in a run: its username and, once known, its key. */
+const userClaims = (name: string, key?: string) => [`user:${name}`, ...(key ? [`user-key:${key}`] : [])];
 
 /** The body to PUT back: the item's own body (unknown fields kept) minus the server-managed timestamp. */
 function bodyForPut(u: UserItem, name: string, passwordKey: string): Record<string, unknown> {
@@ -87,6 +90,7 @@ export async function diff(_id: string, olds: LocalUserOutputs, news: Inputs, ct
   // Another appliance is another object: replace. Credentials alone are not a change.
   const replaces = olds.url && effectiveUrl(news.connection, ctx) !== olds.url ? ["connection"] : [];
   const changed = olds.name !== news.name || olds.password !== news.password || olds.passwordInSync === false;
+  claimObjects(news, ctx, userClaims(news.name, olds.key ?? _id), label(news.name), { lenient: true });
   return { changes: changed || replaces.length > 0, replaces, deleteBeforeReplace: false };
 }
 
@@ -99,7 +103,7 @@ function createOp(inputs: Inputs): StagedOperation<Staged> {
     label: label(inputs.name),
     async stage(client: SpsClient, touched: Set<string>) {
       const existing = inputs.adopt ? await client.findUserByName(inputs.name, true) : undefined;
-      const pw = await client.createPassword(inputs.password); // fresh on every (re)stage: single use [DOC] sps.md §5
+      const pw = await client.createPassword(inputs.password); // fresh on every (re)stage: a password object is single-use
       touched.add(pw);
       if (existing) {
         touched.add(existing.key);
@@ -121,10 +125,12 @@ function createOp(inputs: Inputs): StagedOperation<Staged> {
 
 export async function create(inputs: Inputs, ctx: SpsProviderContext): Promise<pulumi.dynamic.CreateResult> {
   const target = targetFor(inputs.connection, ctx);
+  claimObjects(inputs, ctx, userClaims(inputs.name), label(inputs.name));
   await assertLocalUsersManageable(target);
   const r = await target.coordinator
     .submit(createOp(inputs))
-    .catch((e) => partialCreateOnUnknownCommit(e, inputs, (key) => outputs(inputs, key, ctx, { adopted: !!inputs.adopt })));
+    .catch((e) => partialCreateOnUnknownCommit(e, inputs, (key) => outputs(inputs, key, ctx, { adopted: !!inputs.adopt })))
+    .catch((e) => explainNameTaken(e, "local user", inputs.name, "adopt"));
   return { id: r.key, outs: outputs(inputs, r.key, ctx, { adopted: r.adopted, passwordKey: r.passwordKey }) };
 }
 
@@ -159,6 +165,7 @@ function updateOp(key: string, olds: LocalUserOutputs, news: Inputs): StagedOper
 
 export async function update(id: string, olds: LocalUserOutputs, news: Inputs, ctx: SpsProviderContext): Promise<pulumi.dynamic.UpdateResult> {
   const target = targetFor(news.connection, ctx);
+  claimObjects(news, ctx, userClaims(news.name, id), label(news.name));
   await assertLocalUsersManageable(target);
   const passwordChanged = olds.password !== news.password || olds.passwordInSync === false;
   const r = await target.coordinator.submit(updateOp(id, olds, news));
