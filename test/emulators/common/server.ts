@@ -129,6 +129,7 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
     if (fault?.kind === "drop-before") {
       entry.status = -1;
       req.socket.destroy();
+      fault.then?.();
       return;
     }
     if (fault?.kind === "status") {
@@ -155,6 +156,7 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
     if (fault?.kind === "drop-after") {
       entry.status = -1;
       req.socket.destroy();
+      fault.then?.();
       return;
     }
     write(res, out);
