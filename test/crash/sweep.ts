@@ -115,17 +115,21 @@ export async function requestSequence(plan: "create" | "update"): Promise<string
   }
 }
 
-/** One crash point: kill at request k, recover, judge. */
-export async function crashPoint(plan: "create" | "update", k: number, variant: Variant, recovery: Recovery): Promise<SweepRow> {
+/**
+ * One crash point: kill at the k-th request (or the k-th request matching `match`, "METHOD /path"),
+ * recover, judge. Batch boundaries depend on arrival timing, so the same k may name another request in
+ * another run; the table shows the one actually hit.
+ */
+export async function crashPoint(plan: "create" | "update", k: number, variant: Variant, recovery: Recovery, match: RegExp = /./): Promise<SweepRow> {
   const fx = await spsFixture();
   const program = plan === "create" ? CREATE_PLAN : UPDATE_PLAN;
   try {
     await runPlanFromScratch(fx, plan);
     fx.emu.log.clear();
     const d = fx.deployment();
-    fx.emu.faults.plan(/./, { kind: variant === "before" ? "drop-before" : "drop-after", then: () => d.lastHost?.child.kill("SIGKILL") }, { after: k - 1 });
+    fx.emu.faults.plan(match, { kind: variant === "before" ? "drop-before" : "drop-after", then: () => d.lastHost?.child.kill("SIGKILL") }, { after: k - 1 });
     const crashed = await d.up(desired(fx, program));
-    const hit = fx.emu.log.entries[k - 1];
+    const hit = fx.emu.log.entries.find((e) => e.status === -1);
     const req = hit ? `${hit.method} ${hit.path.replace(/[0-9a-f]{20,}/g, "<key>")}` : "(none)";
     fx.emu.faults.clear();
     // A killed host's session keeps its transaction and the lock until SPS expires it (20 minutes idle).
