@@ -11,11 +11,24 @@ export const USERS = "/api/configuration/aaa/local_database/users";
 export const GROUPS = "/api/configuration/aaa/local_database/groups";
 export const PASSWORDS = "/api/configuration/passwords";
 
-/** Counters a benchmark or test can read. */
+/** Counters tests read. */
 export interface SpsClientStats {
-  requests: number;
   logins: number;
-  commits: number;
+}
+
+/**
+ * What the coordinator needs of a REST session (a seam: unit tests pass a fake). `sessionGeneration`
+ * changes at every login: a transaction lives and dies with the session that opened it.
+ */
+export interface TransactionClient {
+  readonly sessionGeneration: number;
+  login(): Promise<void>;
+  /** `open` or `closed` for THIS session, read from SPS (logs in again on 401: a new session has none). */
+  transactionStatus(): Promise<{ status: string }>;
+  openTransaction(): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  close(): Promise<void>;
 }
 
 /**
@@ -23,9 +36,11 @@ export interface SpsClientStats {
  * Reads re-login once on 401; writes never do, because a lost session means a lost transaction
  * (`SpsSessionLostError`), which only the coordinator can recover from by restaging.
  */
-export class SpsClient {
+export class SpsClient implements TransactionClient {
   readonly http: HttpClient;
-  readonly stats: SpsClientStats = { requests: 0, logins: 0, commits: 0 };
+  readonly stats: SpsClientStats = { logins: 0 };
+  /** Incremented at every successful login (the coordinator checks a transaction's session is still this one). */
+  sessionGeneration = 0;
   private loggedIn = false;
   /** A login in flight, shared by concurrent callers (a refresh starts P reads at once). */
   private loggingIn?: Promise<void>;
@@ -51,7 +66,6 @@ export class SpsClient {
   }
 
   private async send<T>(req: RequestOptions<T>): Promise<T> {
-    this.stats.requests++;
     const timeoutMs = req.timeoutMs ?? this.requestTimeoutMs;
     try {
       return (await this.http.request(timeoutMs === undefined ? req : { ...req, timeoutMs })).data;
@@ -68,7 +82,7 @@ export class SpsClient {
     }
   }
 
-  /** `GET /api/authentication` with Basic credentials; the answer sets the `session_id` cookie [DOC] sps.md §2.1. */
+  /** `GET /api/authentication` with Basic credentials; the answer sets the `session_id` cookie (SPS REST API reference, "Authenticate to the SPS REST API"). */
   login(): Promise<void> {
     this.loggingIn ??= this.doLogin().finally(() => (this.loggingIn = undefined));
     return this.loggingIn;
@@ -79,10 +93,11 @@ export class SpsClient {
     const basic = Buffer.from(`${this.conn.username}:${this.conn.password}`, "utf8").toString("base64");
     await this.send({ method: "GET", path: "/api/authentication", headers: { authorization: `Basic ${basic}` }, schema: metaOnlySchema, allowEmpty: true });
     if (!(await this.http.cookie("session_id"))) {
-      // [DOC] sps.md §2.2: a cookie dropped for an `expires` in the past means the clocks differ.
+      // A cookie dropped for an `expires` in the past means the clocks differ (the cookie lives 20 minutes).
       throw new SpsSessionLostError("SPS accepted the login but no session_id cookie was kept; check that this machine's clock matches the appliance's (the cookie expires 20 minutes after login)");
     }
     this.loggedIn = true;
+    this.sessionGeneration++;
     this.stats.logins++;
   }
 
@@ -121,7 +136,7 @@ export class SpsClient {
     }
   }
 
-  // --- transactions [DOC]/[CODE] sps.md §4.2 -----------------------------------------------------------
+  // --- transactions (SPS REST API reference, "Open a transaction"; safeguard-ps) ------------------------
 
   async transactionStatus(): Promise<{ status: string; remainingSeconds?: number }> {
     return this.read({ method: "GET", path: "/api/transaction", schema: transactionStatusSchema });
@@ -130,7 +145,7 @@ export class SpsClient {
   /**
    * `POST /api/transaction` with a `{}` body (a bodiless POST gets 411 [DOC]). A 409 other than
    * `NoTransaction`, or a 423, means someone else holds the configuration lock; the exact status and
-   * type are not public [UNK] sps.md §14.1, so both are accepted.
+   * type are not documented publicly, so both are accepted (our choice).
    */
   async openTransaction(): Promise<void> {
     this.stagedUserIndex = undefined;
@@ -139,8 +154,9 @@ export class SpsClient {
       await this.write({ method: "POST", path: "/api/transaction", json: {}, allowEmpty: true });
     } catch (e) {
       if ((e instanceof ConflictError && e.vendorCode !== "NoTransaction") || (e as { status?: number }).status === 423) {
-        const who = (e as ConflictError).vendorMessage ? `: ${(e as ConflictError).vendorMessage}` : "";
-        throw new SpsLockHeldError(`the SPS configuration lock is held by another administrator${who}`, { cause: e });
+        // Whose lock it is (this session's leftover or another session's) only GET /api/transaction can tell.
+        const why = (e as ConflictError).vendorMessage ? `: ${(e as ConflictError).vendorMessage}` : "";
+        throw new SpsLockHeldError(`SPS refused to open a transaction because the configuration lock is held${why}`, { cause: e });
       }
       throw e;
     }
@@ -148,7 +164,6 @@ export class SpsClient {
 
   /** `PUT /api/transaction {"status": "commit"}` [CODE] safeguard-ps. Never retried: it is not idempotent. */
   async commit(): Promise<void> {
-    this.stats.commits++;
     await this.write({ method: "PUT", path: "/api/transaction", json: { status: "commit" }, allowEmpty: true });
   }
 
@@ -193,7 +208,7 @@ export class SpsClient {
     return this.getItem(`${GROUPS}/${encodeURIComponent(key)}`, groupItemSchema, inTransaction);
   }
 
-  /** There is no server-side filter [INF] sps.md §13: list keys, then fetch items until the name matches. */
+  /** No documented server-side filter: list keys, then fetch items until the name matches. */
   private async findByName<T extends { body: { name: string } }>(collection: string, get: (key: string) => Promise<T | undefined>, name: string, inTransaction: boolean): Promise<T | undefined> {
     for (const k of await this.listKeys(collection, inTransaction)) {
       const item = await get(k);
@@ -212,7 +227,7 @@ export class SpsClient {
 
   // --- writes (inside a transaction) ---------------------------------------------------------------------
 
-  /** A fresh, single-use password object [DOC] sps.md §5; the plain text goes only into this body. */
+  /** A fresh password object (SPS lets a password object be referenced once); the plain text goes only into this body. */
   async createPassword(plain: string): Promise<string> {
     this.http.redactor.add(plain);
     return (await this.write({ method: "POST", path: PASSWORDS, json: { plain }, schema: createdSchema })).key;
@@ -220,7 +235,7 @@ export class SpsClient {
 
   /**
    * Username → key as the open transaction sees it, built once per transaction (there is no server-side
-   * filter, so it costs one GET per user [INF] sps.md §13) and shared by every group that names members.
+   * filter, so it costs one GET per user) and shared by every group that names members.
    */
   stagedUserKeysByName(): Promise<Map<string, string>> {
     this.stagedUserIndex ??= (async () => {
@@ -246,7 +261,7 @@ export class SpsClient {
     return (await this.write({ method: "POST", path: collection, json: body, schema: createdSchema })).key;
   }
 
-  /** PUT replaces the whole object [INF] sps.md §4.3: callers send the full body. */
+  /** PUT replaces the whole object (no documented partial update): callers send the full body. */
   async putItem(collection: string, key: string, body: Record<string, unknown>): Promise<void> {
     this.touched(collection);
     await this.write({ method: "PUT", path: `${collection}/${encodeURIComponent(key)}`, json: body, allowEmpty: true, retrySafe: true });

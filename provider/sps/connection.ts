@@ -112,6 +112,3 @@ export function resolveSpsConnection(input: SpsConnectionInput | undefined, defa
   }
   return r.data;
 }
-
-/** The appliance identity: operations on one appliance and user share one coordinator. */
-export const appliance = (c: SpsConnection): string => `${c.url.replace(/\/+$/, "").toLowerCase()}|${c.username}`;

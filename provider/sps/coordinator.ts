@@ -1,55 +1,27 @@
-import { ApiError, ConnectionError, PamError, TimeoutError, type DebugLog } from "../http";
-import { SpsClient } from "./client";
+import { ApiError, PamError, type DebugLog } from "../http";
+import { batchDelay, selectBatch } from "./batching";
+import type { SpsClient, TransactionClient } from "./client";
 import type { SpsConnection, SpsTuning } from "./connection";
-import { SpsCommitUnknownError, SpsLockHeldError, SpsRefusedError, SpsSessionLostError } from "./errors";
+import { SpsCommitUnknownError, SpsRefusedError, SpsSessionLostError } from "./errors";
 import { ReadWriteLock } from "./rw-lock";
+import { realTimers, type Timers } from "./timers";
+import { SessionTransactions, type StagedOperation, type StagingItem } from "./transaction";
 
-/** Staging order inside one transaction: deletes free names before renames and creates reuse them. */
-export type OperationKind = "delete" | "update" | "create";
-const ORDER: Record<OperationKind, number> = { delete: 0, update: 1, create: 2 };
+export type { OperationKind, StagedOperation } from "./transaction";
 
-/** One configuration change, staged (possibly several times) and settled only after its commit. */
-export interface StagedOperation<R> {
-  kind: OperationKind;
-  /**
-   * Order among operations of the same kind: lower first for creates and updates, higher first for
-   * deletes (users are priority 0 and groups 1, so a group can name users created in the same batch,
-   * and a group is deleted before its members).
-   */
-  priority?: number;
-  /** Shown in errors: `SPS local user "alice"`. */
-  label: string;
-  /**
-   * All-or-nothing (SpsLocalAccess): committed in a transaction of its own, never split or bisected; a
-   * refused commit fails the whole operation with SPS's error.
-   */
-  atomic?: boolean;
-  /**
-   * Stages the change in the open transaction and returns the result the caller gets after the commit.
-   * Called again on every restage, so it must create fresh password objects each time. Adds the keys it
-   * touched (object and password keys) to `touched`, which is how a commit error naming a key finds it.
-   */
-  stage(client: SpsClient, touched: Set<string>): Promise<R>;
-  /** After a commit whose outcome is unknown: the result if the change is on SPS, undefined if not. */
-  verify(client: SpsClient): Promise<R | undefined>;
-}
-
-interface Pending {
-  op: StagedOperation<unknown>;
+interface Pending<C extends TransactionClient> extends StagingItem<C> {
+  session: Session<C>;
   resolve(v: unknown): void;
   reject(e: unknown): void;
-  touched: Set<string>;
-  result?: unknown;
 }
 
-/** Counters for tests and benchmarks. */
-export interface CoordinatorStats {
-  batches: number;
-  commits: number;
-  failedCommits: number;
-  lockWaits: number;
+/** Shared by every attempt of one batch, bisection included: a batch never logs in more than twice. */
+interface Budget {
+  relogins: number;
   restages: number;
 }
+const MAX_RELOGINS = 2;
+const MAX_RESTAGES = 1;
 
 /** A commit error naming one object is that object's fault; 4xx validation errors are about items. */
 function isItemError(e: unknown): boolean {
@@ -58,237 +30,248 @@ function isItemError(e: unknown): boolean {
   return false;
 }
 
-/** The request may have been applied: connection lost or timed out after sending. */
-const isUnknownOutcome = (e: unknown) => e instanceof ConnectionError || e instanceof TimeoutError;
-
-function withLabel(e: unknown, label: string): Error {
+function withLabel(e: unknown, label: string, note = ""): Error {
   const msg = e instanceof Error ? e.message : String(e);
-  const err = new Error(`${label}: ${msg}`, { cause: e });
+  const err = new Error(`${label}: ${msg}${note}`, { cause: e });
   if (PamError.isInstance(e)) Object.assign(err, { code: (e as PamError).code });
   return err;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** One REST session (one set of credentials) on the appliance, as resources use it. */
+export interface SpsSessionHandle<C extends TransactionClient = SpsClient> {
+  readonly client: C;
+  /** Queues a change; resolves with its result once committed, rejects with the reason it was not. */
+  submit<R>(op: StagedOperation<R, C>): Promise<R>;
+  /** Runs a read outside any transaction (queued behind an open one). */
+  read<T>(fn: (client: C) => Promise<T>): Promise<T>;
+  /**
+   * Claims SPS objects for one resource of this run (ids such as `user:alice`, `user-key:<key>`):
+   * throws naming both resources when another resource already claimed one of them.
+   */
+  claim(ids: string[], owner: string, label: string): void;
+}
+
+interface Session<C extends TransactionClient> extends SpsSessionHandle<C> {
+  id: string;
+  conn: SpsConnection;
+  tx: SessionTransactions<C>;
+}
+
+export interface CoordinatorDeps<C extends TransactionClient> {
+  /** A new, not yet logged-in REST session for `conn` (also used for read-backs in a fresh session). */
+  newClient(conn: SpsConnection): C;
+  timers?: Timers;
+  log?: DebugLog;
+}
 
 /**
- * Serializes and batches every configuration change to one SPS appliance:
- * one transaction at a time; operations arriving together are staged in one transaction and committed
- * once (group commit); a failed commit is rolled back and the culprit isolated (named by the error, or
- * by bisection) so that the other operations still succeed; a lock held elsewhere is waited for with
- * jittered backoff; a lost session is recovered by logging in again and restaging; a commit with an
- * unknown outcome is checked on SPS before anything is sent again.
+ * Serializes and batches every configuration change to one SPS appliance, whatever the credentials:
+ * one transaction at a time on the appliance (SPS has one configuration lock); operations arriving
+ * together are staged in one transaction of one session and committed once (group commit). This class
+ * is the failure policy: a refused commit is pinned on its culprit (named by SPS, or found by
+ * bisection) so the others still succeed; a lost session is logged in again and the batch restaged; a
+ * commit with an unknown outcome is decided from committed state only. The mechanics of one
+ * transaction are in SessionTransactions, the batching rule in batching.ts.
  */
-export class SpsCoordinator {
-  readonly client: SpsClient;
-  readonly stats: CoordinatorStats = { batches: 0, commits: 0, failedCommits: 0, lockWaits: 0, restages: 0 };
+export class SpsCoordinator<C extends TransactionClient = SpsClient> {
   private readonly lock = new ReadWriteLock();
-  private queue: Pending[] = [];
-  private timer?: NodeJS.Timeout;
-  private firstArrival = 0;
+  private readonly sessions = new Map<string, Session<C>>();
+  private readonly claims = new Map<string, { owner: string; label: string }>();
+  private queue: Pending<C>[] = [];
+  private timer?: unknown;
+  private window = { openedAt: 0, lastArrivalAt: 0 };
   private running = false;
-  /** True while a transaction of ours is open (for the exit handler). */
-  transactionOpen = false;
+  private readonly timers: Timers;
+  private readonly log: DebugLog;
 
-  constructor(conn: SpsConnection, readonly tuning: SpsTuning, private readonly log: DebugLog = () => undefined) {
-    this.client = new SpsClient(conn, { log, requestTimeoutMs: tuning.requestTimeoutMs });
+  constructor(readonly tuning: SpsTuning, private readonly deps: CoordinatorDeps<C>) {
+    this.timers = deps.timers ?? realTimers;
+    this.log = deps.log ?? (() => undefined);
   }
 
-  /** Queues a change; resolves with its result once committed, rejects with the reason it was not. */
-  submit<R>(op: StagedOperation<R>): Promise<R> {
+  /** The session for these credentials (`id` identifies them without holding the secret in clear). */
+  session(conn: SpsConnection, id: string): SpsSessionHandle<C> {
+    let s = this.sessions.get(id);
+    if (!s) {
+      const client = this.deps.newClient(conn);
+      const session: Session<C> = {
+        id, conn, client,
+        tx: new SessionTransactions(client, this.tuning, this.timers, this.log),
+        submit: (op) => this.submit(session, op),
+        read: (fn) => this.lock.read(() => fn(client)),
+        claim: (ids, owner, label) => this.claim(ids, owner, label),
+      };
+      this.sessions.set(id, session);
+      s = session;
+    }
+    return s;
+  }
+
+  private claim(ids: string[], owner: string, label: string): void {
+    for (const id of ids) {
+      const held = this.claims.get(id);
+      if (held && held.owner !== owner) {
+        throw new SpsRefusedError(
+          `${label} is already managed by resource "${held.owner}" in this program, and resource "${owner}" also manages or adopts it. ` +
+            `One SPS object must have one owner: remove one of the two resources (or its adopt flag), or point them at different objects.`,
+        );
+      }
+    }
+    for (const id of ids) this.claims.set(id, { owner, label });
+  }
+
+  private submit<R>(session: Session<C>, op: StagedOperation<R, C>): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ op, resolve: resolve as (v: unknown) => void, reject, touched: new Set() });
+      const now = this.timers.now();
+      if (!this.queue.length && !this.running) this.window.openedAt = now;
+      this.window.lastArrivalAt = now;
+      this.queue.push({ session, op: op as StagedOperation<unknown, C>, resolve: resolve as (v: unknown) => void, reject, touched: new Set() });
       this.schedule();
     });
   }
 
-  /** Runs a read outside any transaction (queued behind an open one). */
-  read<T>(fn: (client: SpsClient) => Promise<T>): Promise<T> {
-    return this.lock.read(() => fn(this.client));
-  }
-
   private schedule(): void {
     if (this.running) return; // the running batch reschedules when it ends
-    if (this.timer) clearTimeout(this.timer);
-    const now = Date.now();
-    if (!this.firstArrival) this.firstArrival = now;
-    const full = this.queue.length >= this.tuning.batchSize;
-    const delay = full ? 0 : Math.max(0, Math.min(this.tuning.batchWindowMs, this.tuning.batchWindowCapMs - (now - this.firstArrival)));
-    this.timer = setTimeout(() => this.fire(), delay);
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    const queued = this.queue.map((p) => ({ session: p.session.id, atomic: p.op.atomic }));
+    const delay = batchDelay(this.tuning, queued, this.window, this.timers.now());
+    this.timer = this.timers.setTimeout(() => this.fire(), delay);
   }
 
   private fire(): void {
     this.timer = undefined;
-    this.firstArrival = 0;
-    const batch = this.takeBatch();
+    const picked = new Set(selectBatch(this.queue.map((p) => ({ session: p.session.id, atomic: p.op.atomic })), this.tuning.batchSize));
+    const batch = this.queue.filter((_, i) => picked.has(i));
+    this.queue = this.queue.filter((_, i) => !picked.has(i));
     if (!batch.length) return;
     this.running = true;
-    this.stats.batches++;
     void this.lock
-      .write(() => this.attempt(batch, { relogins: 0 }))
+      .write(() => this.attempt(batch[0].session, batch, { relogins: 0, restages: 0 }))
       .finally(() => {
         this.running = false;
+        // Operations that arrived during this commit wait a fresh window (the engine's next burst joins them).
+        this.window = { openedAt: this.timers.now(), lastArrivalAt: this.timers.now() };
         if (this.queue.length) this.schedule();
       });
   }
 
-  /** The next batch: an atomic operation alone, otherwise up to batchSize non-atomic ones in arrival order. */
-  private takeBatch(): Pending[] {
-    const first = this.queue.findIndex((p) => p.op.atomic);
-    if (first === 0) return this.queue.splice(0, 1);
-    const batch = this.queue.filter((p) => !p.op.atomic).slice(0, this.tuning.batchSize);
-    this.queue = this.queue.filter((p) => !batch.includes(p));
-    return batch;
-  }
-
-  /** Opens a transaction, waiting with full-jitter backoff while someone else holds the lock. */
-  private async open(): Promise<void> {
-    const started = Date.now();
-    const limitMs = this.tuning.lockWaitTimeoutSeconds * 1000;
-    let wait = this.tuning.lockRetryInitialMs;
-    for (;;) {
-      try {
-        await this.client.openTransaction();
-        this.transactionOpen = true;
-        return;
-      } catch (e) {
-        if (!(e instanceof SpsLockHeldError)) throw e;
-        const elapsed = Date.now() - started;
-        if (elapsed >= limitMs) {
-          throw new SpsLockHeldError(
-            `another administrator holds the SPS configuration lock (web UI, console, or another REST client); waited ${Math.round(elapsed / 1000)} s ` +
-              `(lockWaitTimeout ${this.tuning.lockWaitTimeoutSeconds} s). Ask them to commit or leave the configuration pages, or raise sps:lockWaitTimeout. Nothing was changed.`,
-            { cause: e },
-          );
-        }
-        this.stats.lockWaits++;
-        this.log(`sps: configuration lock held elsewhere; retrying in up to ${wait} ms`);
-        await sleep(Math.min(Math.random() * wait, limitMs - elapsed) + 1);
-        wait = Math.min(wait * 2, this.tuning.lockRetryMaxMs);
-      }
-    }
-  }
-
-  private async rollbackQuietly(): Promise<void> {
-    if (!this.transactionOpen) return;
-    this.transactionOpen = false;
-    try {
-      await this.client.rollback();
-    } catch (e) {
-      // The session may be gone (then SPS dropped the transaction itself); nothing else to do.
-      this.log(`sps: rollback failed: ${(e as Error).message}`);
-    }
-  }
-
-  /** Stages and commits `items` in one transaction; never throws (every item is settled). */
-  private async attempt(items: Pending[], state: { relogins: number }): Promise<void> {
+  /** Stages and commits `items` in one transaction of `s`; never throws (every item is settled). Runs under the write lock. */
+  private async attempt(s: Session<C>, items: Pending<C>[], budget: Budget): Promise<void> {
     if (!items.length) return;
-    const rank = (op: StagedOperation<unknown>) => ORDER[op.kind] * 1000 + (op.kind === "delete" ? -1 : 1) * (op.priority ?? 0);
-    const ordered = [...items].sort((a, b) => rank(a.op) - rank(b.op));
-    let staging: Pending | undefined;
-    try {
-      await this.open();
-      for (const it of ordered) {
-        staging = it;
-        it.touched = new Set();
-        it.result = await it.op.stage(this.client, it.touched);
-      }
-      staging = undefined;
-      try {
-        await this.client.commit();
-        this.transactionOpen = false;
-        this.stats.commits++;
-      } catch (e) {
-        this.stats.failedCommits++;
-        if (isUnknownOutcome(e)) return await this.recoverUnknownCommit(items, state);
-        throw e;
-      }
+    const out = await s.tx.run(items);
+    if (out.kind === "committed") {
       for (const it of items) it.resolve(it.result);
-    } catch (e) {
-      await this.rollbackQuietly();
-      if (e instanceof SpsSessionLostError && state.relogins < 2) {
-        state.relogins++;
-        this.stats.restages++;
-        this.log("sps: session lost during the transaction; logging in again and restaging the batch");
-        try {
-          await this.client.login();
-        } catch (le) {
-          return this.rejectAll(items, le);
-        }
-        return this.attempt(items, state);
-      }
-      if (!isItemError(e)) return this.rejectAll(items, e);
-      // An item's own fault: at staging it is the item being staged; at commit the error may name it.
-      const culprit = staging ?? items.find((it) => this.names(e, it));
-      if (culprit) {
-        culprit.reject(withLabel(e, culprit.op.label));
-        return this.attempt(items.filter((it) => it !== culprit), state);
-      }
-      if (items.length === 1) return items[0].reject(withLabel(e, items[0].op.label));
-      const mid = Math.ceil(items.length / 2);
-      this.log(`sps: commit of ${items.length} changes failed without naming one; bisecting`);
-      await this.attempt(items.slice(0, mid), state);
-      await this.attempt(items.slice(mid), state);
+      return;
     }
+    if (out.kind === "unknown") return this.decideUnknown(s, items, out.error, budget);
+    const e = out.error;
+    if (out.cleanupError) {
+      // Our own transaction may still be open: staging anything more in this batch would land on it.
+      return this.rejectAll(items, e, ` (then: ${(out.cleanupError as Error).message})`);
+    }
+    if (e instanceof SpsSessionLostError && budget.relogins < MAX_RELOGINS) {
+      // The cleanup's status read has already logged in again (a new session has no transaction).
+      budget.relogins++;
+      this.log("sps: session lost during the transaction; restaging the batch in a new session");
+      return this.attempt(s, items, budget);
+    }
+    if (!isItemError(e)) return this.rejectAll(items, e);
+    // An item's own fault: at staging it is the item being staged; at commit the error may name it.
+    const culprit = (out.staging as Pending<C> | undefined) ?? items.find((it) => this.names(e, it));
+    if (culprit) {
+      culprit.reject(withLabel(e, culprit.op.label));
+      return this.attempt(s, items.filter((it) => it !== culprit), budget);
+    }
+    if (items.length === 1) return items[0].reject(withLabel(e, items[0].op.label));
+    // Bisection: an atomic operation is always a batch of its own (batching.ts), so halves never split one.
+    const mid = Math.ceil(items.length / 2);
+    this.log(`sps: commit of ${items.length} changes failed without naming one; bisecting`);
+    await this.attempt(s, items.slice(0, mid), budget);
+    await this.attempt(s, items.slice(mid), budget);
   }
 
   /** Does the SPS error name one of the keys this item touched (in `error.details`)? */
-  private names(e: unknown, it: Pending): boolean {
+  private names(e: unknown, it: Pending<C>): boolean {
     if (!(e instanceof ApiError) || e.details === undefined) return false;
     const text = JSON.stringify(e.details);
     return [...it.touched].some((k) => k.length >= 6 && text.includes(k));
   }
 
   /**
-   * The connection broke during the commit. Never commit blindly again: if the transaction is still open
-   * the commit did not happen, so commit again; if it is closed, ask SPS which changes are there and
-   * restage only the missing ones in a fresh transaction.
+   * The commit's answer was lost. Decided from committed state only, never from the staging session's
+   * staged view: first bring the staging session back to "no transaction" (if its transaction was still
+   * open, the commit did not happen); if SPS cannot even say that, read back in a fresh session. What
+   * cannot be decided is reported as unknown (a create becomes a partial create), never as success.
    */
-  private async recoverUnknownCommit(items: Pending[], state: { relogins: number }): Promise<void> {
-    this.log("sps: connection lost during commit; checking what SPS applied");
+  private async decideUnknown(s: Session<C>, items: Pending<C>[], cause: unknown, budget: Budget): Promise<void> {
+    this.log("sps: the commit's answer was lost; deciding from committed state");
+    let reader: C = s.client;
+    let fresh: C | undefined;
+    let sessionClean = true;
     try {
-      const status = await this.client.transactionStatus().catch(() => ({ status: "unknown" }));
-      if (status.status === "open" && this.transactionOpen) {
-        await this.client.commit();
-        this.transactionOpen = false;
-        this.stats.commits++;
-        for (const it of items) it.resolve(it.result);
-        return;
-      }
-      this.transactionOpen = false;
-      const missing: Pending[] = [];
+      const { leftover } = await s.tx.ensureClosed("after a commit with an unknown outcome");
+      // Still open: the commit has not been applied yet, but a timed-out commit may still be on its way.
+      // In a new session that late commit finds no transaction of its session to apply.
+      if (leftover) await s.client.login();
+    } catch {
+      sessionClean = false;
+      fresh = this.deps.newClient(s.conn);
+      reader = fresh;
+    }
+    const missing: Pending<C>[] = [];
+    try {
+      const login = fresh ? fresh.login() : Promise.resolve();
       for (const it of items) {
-        const r = await it.op.verify(this.client);
+        let r: unknown;
+        try {
+          await login;
+          r = await it.op.verify(reader);
+        } catch (ve) {
+          it.reject(this.unknownError(it, ve));
+          continue;
+        }
         if (r === undefined) missing.push(it);
         else it.resolve(r);
       }
-      if (missing.length) {
-        this.stats.restages++;
-        await this.attempt(missing, state);
-      }
-    } catch (e) {
-      await this.rollbackQuietly();
-      // We cannot tell whether SPS applied the commit: never guess. Each caller gets what it staged, so a
-      // create can be recorded as partial and checked by the next up, instead of leaving an orphan.
-      const why = e instanceof Error ? e.message : String(e);
-      for (const it of items) {
-        it.reject(
-          new SpsCommitUnknownError(
-            `${it.op.label}: the connection broke during the commit and SPS could not be read back (${why}); the change may have been applied. ` +
-              "The next pulumi up checks it on SPS and completes it.",
-            it.result,
-            { cause: e },
-          ),
-        );
-      }
+    } finally {
+      await fresh?.close().catch(() => undefined);
     }
+    if (!missing.length) return;
+    if (sessionClean && budget.restages < MAX_RESTAGES) {
+      budget.restages++;
+      return this.attempt(s, missing, budget);
+    }
+    this.rejectAll(missing, cause, " (read back on SPS: the change is not there. Nothing changed: run pulumi up again.)");
   }
 
-  private rejectAll(items: Pending[], e: unknown): void {
-    for (const it of items) it.reject(withLabel(e, it.op.label));
+  private unknownError(it: Pending<C>, readError: unknown): SpsCommitUnknownError {
+    const why = readError instanceof Error ? readError.message : String(readError);
+    // Each caller gets what it staged, so a create can be recorded as partial and checked by the next up.
+    return new SpsCommitUnknownError(
+      `${it.op.label}: the connection broke during the commit and SPS could not be read back (${why}); the change may have been applied. ` +
+        "The next pulumi up checks it on SPS and completes it.",
+      it.result,
+      { cause: readError },
+    );
+  }
+
+  private rejectAll(items: Pending<C>[], e: unknown, note = ""): void {
+    for (const it of items) it.reject(withLabel(e, it.op.label, note));
+  }
+
+  /** Best effort at process exit: roll back any transaction a session may hold (outside the write lock: the process is ending). */
+  async rollbackForExit(): Promise<void> {
+    const open = [...this.sessions.values()].filter((s) => s.tx.mayHoldTransaction);
+    await Promise.allSettled(open.map((s) => s.client.rollback()));
+  }
+
+  /** True when some session may hold a transaction (the exit hook's question). */
+  get mayHoldTransaction(): boolean {
+    return [...this.sessions.values()].some((s) => s.tx.mayHoldTransaction);
   }
 
   async close(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    await this.client.close();
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    await Promise.all([...this.sessions.values()].map((s) => s.client.close()));
   }
 }

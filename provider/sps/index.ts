@@ -5,7 +5,7 @@ export { SpsLocalAccess, spsLocalAccessProvider } from "./local-access-resource"
 export type { SpsLocalAccessArgs, SpsLocalAccessUser, SpsLocalAccessGroup } from "./local-access-resource";
 export { SpsClient } from "./client";
 export { SpsCoordinator } from "./coordinator";
-export type { StagedOperation, CoordinatorStats } from "./coordinator";
+export type { StagedOperation, SpsSessionHandle } from "./coordinator";
 export { resolveSpsConnection, spsDefaultsFrom, DEFAULT_TUNING } from "./connection";
 export type { SpsConnection, SpsTuning } from "./connection";
 export { SpsLockHeldError, SpsSessionLostError, SpsRefusedError } from "./errors";

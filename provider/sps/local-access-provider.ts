@@ -52,6 +52,7 @@ export const localAccessInputsSchema = z
     /** Computed by check when prune is on: what this operation deletes (visible in preview). */
     pruned: pruneListSchema.optional(),
     connection: spsConnectionInputSchema.optional(),
+    __resourceName: z.string().optional(),
     __provider: z.unknown().optional(),
   })
   .strict()
@@ -173,22 +174,21 @@ function outputsOf(i: Inputs, old: AccessRecord, s: AccessStaged, ctx: SpsProvid
   });
 }
 
-const applianceOf = (t: SpsTarget) => t.conn.url.replace(/\/+$/, "").toLowerCase();
-
 /**
  * Submits one atomic operation: staged and committed in a transaction of its own; a refused commit fails
  * the whole operation, explained per item.
  */
-async function apply(target: SpsTarget, kind: "create" | "update" | "delete", d: AccessDesired, old: AccessRecord): Promise<AccessStaged> {
+async function apply(target: SpsTarget, kind: "create" | "update" | "delete", d: AccessDesired, old: AccessRecord, owner: string): Promise<AccessStaged> {
   let last: AccessStaged | undefined;
-  const owner = {};
+  // The coordinator's one claim table (claims are synchronous and take no lock, so stage may make them).
+  const claim = (ids: string[], label: string) => target.coordinator.claim(ids, owner, label);
   const op: StagedOperation<AccessStaged> = {
     kind,
     atomic: true,
     label: "SpsLocalAccess",
     async stage(client, touched) {
       last = undefined;
-      last = await stageAccess(client, d, old, { appliance: applianceOf(target), owner, touched });
+      last = await stageAccess(client, d, old, { claim, touched });
       return last;
     },
     // After a commit with an unknown outcome (read outside the transaction): applied when every created or
@@ -262,7 +262,7 @@ export async function create(news: Inputs, ctx: SpsProviderContext): Promise<pul
   const old = emptyRecord();
   const id = `sps-local-access-${randomUUID()}`;
   try {
-    const s = await apply(target, "create", desiredOf(i), old);
+    const s = await apply(target, "create", desiredOf(i), old, i.__resourceName ?? "SpsLocalAccess");
     return { id, outs: outputsOf(i, old, s, ctx) };
   } catch (e) {
     // Unknown commit outcome: keep what was staged in state, so the next up checks those keys on SPS.
@@ -281,7 +281,7 @@ export async function update(_id: string, olds: LocalAccessOutputs, news: Inputs
   const target = targetFor(i.connection, ctx);
   await assertLocalUsersManageable(target);
   const old = recordOf(olds);
-  const s = await apply(target, "update", desiredOf(i), old);
+  const s = await apply(target, "update", desiredOf(i), old, i.__resourceName ?? "SpsLocalAccess");
   return { outs: outputsOf(i, old, s, ctx) };
 }
 
@@ -346,7 +346,7 @@ export async function del(_id: string, props: LocalAccessOutputs, ctx: SpsProvid
   if (!Object.keys(old.userKeys).length && !Object.keys(old.groupKeys).length) return;
   await withStoredConnection(props.connection, ctx, async (target) => {
     await assertLocalUsersManageable(target);
-    await apply(target, "delete", { users: {}, passwords: {}, groups: {} }, old);
+    await apply(target, "delete", { users: {}, passwords: {}, groups: {} }, old, (props as { __resourceName?: string }).__resourceName ?? "SpsLocalAccess");
   });
 }
 export { del as delete };

@@ -85,6 +85,8 @@ export class SpsLocalAccess extends pulumi.dynamic.Resource {
         groups: args?.groups ?? {},
         prune: args?.prune,
         connection: secretIfSet(args?.connection),
+        // Names this resource in "one owner per SPS object" errors (`__` inputs are hidden from diffs).
+        __resourceName: name,
       },
       withSecretOutputs(opts, ["passwords", "connection"]),
       "pam",

@@ -7,7 +7,6 @@
 import { randomBytes } from "crypto";
 import { ApiError } from "../http";
 import { GROUPS, USERS, type SpsClient } from "./client";
-import { claim } from "./claims";
 import { SpsRefusedError } from "./errors";
 import { factsNeeded, planAccess, type AccessDesired, type AccessRecord, type MemberRef, type SpsFacts, type SpsGroupFact, type Write } from "./local-access-plan";
 import { passwordRefSchema, type UserItem } from "./schemas";
@@ -62,11 +61,12 @@ export function itemLabel(w: Write): string {
 }
 
 /**
- * Stages `d` against `old` in the open transaction. `owner` identifies this operation in the claims table
- * (an SPS object managed by two resources of one run is refused naming both).
+ * Stages `d` against `old` in the open transaction. Every object it writes is claimed with `ctx.claim`
+ * (ids as SpsLocalUser/SpsLocalUserGroup claim them), so an SPS object managed by two resources of one run
+ * is refused naming both.
  */
 export async function stageAccess(
-  client: SpsClient, d: AccessDesired, old: AccessRecord, ctx: { appliance: string; owner: object; touched: Set<string> },
+  client: SpsClient, d: AccessDesired, old: AccessRecord, ctx: { claim: (ids: string[], label: string) => void; touched: Set<string> },
 ): Promise<AccessStaged> {
   const facts = await readFacts(client, factsNeeded(d, old));
   const plan = planAccess(d, old, facts);
@@ -79,10 +79,10 @@ export async function stageAccess(
     ctx.touched.add(key);
     staged.items[key] = itemLabel(w);
     const label = "id" in w && w.id !== undefined ? `SpsLocalAccess ${w.kind.endsWith("user") ? "users" : "groups"}.${w.id}` : `SpsLocalAccess (prune of "${w.name}")`;
-    claim(ctx.appliance, key, label, ctx.owner);
+    ctx.claim([`${w.kind.endsWith("user") ? "user" : "group"}-key:${key}`], label);
   };
-  for (const [id, key] of Object.entries(plan.userKeys)) claim(ctx.appliance, key, `SpsLocalAccess users.${id}`, ctx.owner);
-  for (const [id, key] of Object.entries(plan.groupKeys)) claim(ctx.appliance, key, `SpsLocalAccess groups.${id}`, ctx.owner);
+  for (const [id, key] of Object.entries(plan.userKeys)) ctx.claim([`user:${d.users[id]?.name}`, `user-key:${key}`], `SpsLocalAccess users.${id}`);
+  for (const [id, key] of Object.entries(plan.groupKeys)) ctx.claim([`group:${d.groups[id]?.name}`, `group-key:${key}`], `SpsLocalAccess groups.${id}`);
   const resolve = (refs: MemberRef[]) => refs.map((r) => ("key" in r ? r.key : staged.userKeys[r.userId]));
   const password = async (id: string, w: Write) => {
     const pw = await client.createPassword(d.passwords[id] ?? randomPassword()); // fresh on every (re)stage: single use

@@ -1,7 +1,7 @@
 /**
  * Implementation of `SpsLocalUserGroup` (loaded by the provider shim at call time). The group owns its
  * membership: `members` in SPS hold user keys [DOC] seed (POST instructions), and users never edit groups,
- * so two resources never fight over one list (sps.md §13).
+ * so two resources never fight over one list.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
@@ -10,7 +10,7 @@ import { GROUPS, type SpsClient } from "./client";
 import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
 import type { StagedOperation } from "./coordinator";
 import { SpsRefusedError } from "./errors";
-import { configureSps, effectiveUrl, partialCreateOnUnknownCommit, targetFor, withStoredConnection, type SpsProviderContext } from "./provider-context";
+import { claimObjects, configureSps, effectiveUrl, explainNameTaken, partialCreateOnUnknownCommit, targetFor, withStoredConnection, type SpsProviderContext } from "./provider-context";
 import type { GroupItem } from "./schemas";
 
 export const configure = configureSps;
@@ -35,6 +35,7 @@ export const localUserGroupInputsSchema = z
     memberNames: uniqueList("username").optional(),
     adoptExisting: z.boolean().optional(),
     connection: spsConnectionInputSchema.optional(),
+    __resourceName: z.string().optional(),
     __provider: z.unknown().optional(),
   })
   .strict();
@@ -59,6 +60,8 @@ export interface LocalUserGroupOutputs {
 }
 
 const label = (name: string) => `SPS local usergroup "${name}"`;
+/** What one resource owns on SPS in a run: its group name and, once known, its key. */
+const groupClaims = (name: string, key?: string) => [`group:${name}`, ...(key ? [`group-key:${key}`] : [])];
 const sorted = (xs: string[]) => [...xs].sort();
 const sameSet = (a: string[], b: string[]) => JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
 
@@ -73,6 +76,7 @@ export async function diff(_id: string, olds: LocalUserGroupOutputs, news: Input
     !sameSet(olds.members ?? [], news.members ?? []) ||
     !sameSet(olds.memberNames ?? [], news.memberNames ?? []) ||
     olds.membersInSync === false;
+  claimObjects(news, ctx, groupClaims(news.name, olds.key ?? _id), label(news.name), { lenient: true });
   return { changes: changed || replaces.length > 0, replaces, deleteBeforeReplace: false };
 }
 
@@ -139,14 +143,17 @@ function outputs(inputs: Inputs, s: Staged, ctx: SpsProviderContext | undefined)
 
 export async function create(inputs: Inputs, ctx: SpsProviderContext): Promise<pulumi.dynamic.CreateResult> {
   const target = targetFor(inputs.connection, ctx);
+  claimObjects(inputs, ctx, groupClaims(inputs.name), label(inputs.name));
   const r = await target.coordinator
     .submit(createOp(inputs))
-    .catch((e) => partialCreateOnUnknownCommit(e, inputs, (key) => outputs(inputs, { key, memberKeys: [], adopted: !!inputs.adoptExisting, adoptedMembers: null }, ctx)));
+    .catch((e) => partialCreateOnUnknownCommit(e, inputs, (key) => outputs(inputs, { key, memberKeys: [], adopted: !!inputs.adoptExisting, adoptedMembers: null }, ctx)))
+    .catch((e) => explainNameTaken(e, "local usergroup", inputs.name, "adoptExisting"));
   return { id: r.key, outs: outputs(inputs, r, ctx) };
 }
 
 export async function update(id: string, olds: LocalUserGroupOutputs, news: Inputs, ctx: SpsProviderContext): Promise<pulumi.dynamic.UpdateResult> {
   const target = targetFor(news.connection, ctx);
+  claimObjects(news, ctx, groupClaims(news.name, id), label(news.name));
   const r = await target.coordinator.submit<Staged>({
     kind: "update",
     priority: 1,

@@ -8,9 +8,8 @@ import { checkInputs, jsonSafe } from "../dynamic/inputs";
 import { USERS, type SpsClient } from "./client";
 import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
 import type { StagedOperation } from "./coordinator";
-import { applianceKey, claim } from "./claims";
 import { SpsRefusedError } from "./errors";
-import { assertLocalUsersManageable, configureSps, effectiveUrl, partialCreateOnUnknownCommit, targetFor, withStoredConnection, type SpsProviderContext } from "./provider-context";
+import { assertLocalUsersManageable, claimObjects, configureSps, explainNameTaken, effectiveUrl, partialCreateOnUnknownCommit, targetFor, withStoredConnection, type SpsProviderContext } from "./provider-context";
 import { passwordRefSchema, type UserItem } from "./schemas";
 
 export const configure = configureSps;
@@ -27,6 +26,7 @@ export const localUserInputsSchema = z
     password: z.string({ error: "is required: the user's password (pass a secret)" }).min(1, "must not be empty"),
     adopt: z.boolean().optional(),
     connection: spsConnectionInputSchema.optional(),
+    __resourceName: z.string().optional(),
     __provider: z.unknown().optional(),
   })
   .strict();
@@ -44,7 +44,7 @@ export interface LocalUserOutputs {
   passwordCreated: number | null;
   /**
    * Key of the SPS password object this provider set (a reference, not the secret). Password objects are
-   * single-use and cannot be changed (SPS REST API reference, "Passwords stored on SPS"), so any password change on SPS shows as another key.
+   * single-use and cannot be changed (SPS "Passwords stored on SPS"), so any password change on SPS shows as another key.
    */
   passwordKey: string | null;
   passwordInSync: boolean;
@@ -52,6 +52,8 @@ export interface LocalUserOutputs {
 }
 
 const label = (name: string) => `SPS local user "${name}"`;
+/** What one resource owns on SPS in a run: its username and, once known, its key. */
+const userClaims = (name: string, key?: string) => [`user:${name}`, ...(key ? [`user-key:${key}`] : [])];
 
 /** The body to PUT back: the item's own body (unknown fields kept) minus the server-managed timestamp. */
 function bodyForPut(u: UserItem, name: string, passwordKey: string): Record<string, unknown> {
@@ -88,23 +90,22 @@ export async function diff(_id: string, olds: LocalUserOutputs, news: Inputs, ct
   // Another appliance is another object: replace. Credentials alone are not a change.
   const replaces = olds.url && effectiveUrl(news.connection, ctx) !== olds.url ? ["connection"] : [];
   const changed = olds.name !== news.name || olds.password !== news.password || olds.passwordInSync === false;
+  claimObjects(news, ctx, userClaims(news.name, olds.key ?? _id), label(news.name), { lenient: true });
   return { changes: changed || replaces.length > 0, replaces, deleteBeforeReplace: false };
 }
 
 type Staged = { key: string; adopted: boolean; passwordKey: string | null };
 
-function createOp(inputs: Inputs, appliance: string): StagedOperation<Staged> {
-  const owner = {};
+function createOp(inputs: Inputs): StagedOperation<Staged> {
   return {
     kind: "create",
     priority: 0,
     label: label(inputs.name),
     async stage(client: SpsClient, touched: Set<string>) {
       const existing = inputs.adopt ? await client.findUserByName(inputs.name, true) : undefined;
-      const pw = await client.createPassword(inputs.password); // fresh on every (re)stage: password objects are single use
+      const pw = await client.createPassword(inputs.password); // fresh on every (re)stage: a password object is single-use
       touched.add(pw);
       if (existing) {
-        claim(appliance, existing.key, label(inputs.name), owner);
         touched.add(existing.key);
         await client.putItem(USERS, existing.key, bodyForPut(existing, inputs.name, pw));
         return { key: existing.key, adopted: true, passwordKey: pw };
@@ -124,15 +125,16 @@ function createOp(inputs: Inputs, appliance: string): StagedOperation<Staged> {
 
 export async function create(inputs: Inputs, ctx: SpsProviderContext): Promise<pulumi.dynamic.CreateResult> {
   const target = targetFor(inputs.connection, ctx);
+  claimObjects(inputs, ctx, userClaims(inputs.name), label(inputs.name));
   await assertLocalUsersManageable(target);
   const r = await target.coordinator
-    .submit(createOp(inputs, applianceKey(target.conn.url)))
-    .catch((e) => partialCreateOnUnknownCommit(e, inputs, (key) => outputs(inputs, key, ctx, { adopted: !!inputs.adopt })));
+    .submit(createOp(inputs))
+    .catch((e) => partialCreateOnUnknownCommit(e, inputs, (key) => outputs(inputs, key, ctx, { adopted: !!inputs.adopt })))
+    .catch((e) => explainNameTaken(e, "local user", inputs.name, "adopt"));
   return { id: r.key, outs: outputs(inputs, r.key, ctx, { adopted: r.adopted, passwordKey: r.passwordKey }) };
 }
 
-function updateOp(key: string, olds: LocalUserOutputs, news: Inputs, appliance: string): StagedOperation<{ passwordKey: string }> {
-  const owner = {};
+function updateOp(key: string, olds: LocalUserOutputs, news: Inputs): StagedOperation<{ passwordKey: string }> {
   const newPassword = olds.password !== news.password || olds.passwordInSync === false;
   let previousPasswordKey: string | undefined;
   return {
@@ -140,7 +142,6 @@ function updateOp(key: string, olds: LocalUserOutputs, news: Inputs, appliance: 
     priority: 0,
     label: label(news.name),
     async stage(client, touched) {
-      claim(appliance, key, label(news.name), owner);
       const cur = await client.getUser(key, true);
       if (!cur) throw new SpsRefusedError(`user key ${key} is not on SPS (deleted outside Pulumi, or an earlier commit with an unknown outcome did not apply); run "pulumi refresh" to drop it from state, then "pulumi up" to create it`);
       touched.add(key);
@@ -164,9 +165,10 @@ function updateOp(key: string, olds: LocalUserOutputs, news: Inputs, appliance: 
 
 export async function update(id: string, olds: LocalUserOutputs, news: Inputs, ctx: SpsProviderContext): Promise<pulumi.dynamic.UpdateResult> {
   const target = targetFor(news.connection, ctx);
+  claimObjects(news, ctx, userClaims(news.name, id), label(news.name));
   await assertLocalUsersManageable(target);
   const passwordChanged = olds.password !== news.password || olds.passwordInSync === false;
-  const r = await target.coordinator.submit(updateOp(id, olds, news, applianceKey(target.conn.url)));
+  const r = await target.coordinator.submit(updateOp(id, olds, news));
   return {
     outs: outputs(news, id, ctx, {
       adopted: olds.adopted ?? false,
@@ -201,14 +203,12 @@ export async function read(id: string, props: Partial<LocalUserOutputs>, ctx: Sp
   return { id: u.key, props: outs };
 }
 
-function deleteOp(key: string, name: string, appliance: string): StagedOperation<true> {
-  const owner = {};
+function deleteOp(key: string, name: string): StagedOperation<true> {
   return {
     kind: "delete",
     priority: 0,
     label: label(name),
     async stage(client, touched) {
-      claim(appliance, key, label(name), owner);
       touched.add(key);
       await client.deleteItem(USERS, key); // 404: already gone, which is what we want
       return true;
@@ -223,7 +223,7 @@ export async function del(id: string, props: LocalUserOutputs, ctx: SpsProviderC
   if (props.name === "admin") throw new SpsRefusedError("the built-in SPS admin user cannot be deleted (SPS rule)");
   await withStoredConnection(props.connection, ctx, async (target) => {
     await assertLocalUsersManageable(target);
-    await target.coordinator.submit(deleteOp(id, props.name, applianceKey(target.conn.url)));
+    await target.coordinator.submit(deleteOp(id, props.name));
   });
 }
 export { del as delete };

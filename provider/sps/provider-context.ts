@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { withCredentialFallback } from "../dynamic/stored-credentials";
 import { pulumiDebugLog } from "../http";
 import { resolveSpsConnection, spsDefaultsFrom, type SpsConnection, type SpsConnectionInput, type SpsDefaults } from "./connection";
-import type { SpsCoordinator } from "./coordinator";
+import type { SpsSessionHandle } from "./coordinator";
 import { SpsCommitUnknownError, SpsRefusedError } from "./errors";
 import { coordinatorFor } from "./registry";
 
@@ -21,10 +21,10 @@ export function configureSps(req: pulumi.dynamic.ConfigureRequest | undefined): 
   }
 }
 
-/** The effective connection of a resource and its coordinator. */
+/** The effective connection of a resource and its session on the appliance's coordinator. */
 export interface SpsTarget {
   conn: SpsConnection;
-  coordinator: SpsCoordinator;
+  coordinator: SpsSessionHandle;
 }
 
 export function targetFor(connection: SpsConnectionInput | undefined, ctx: SpsProviderContext | undefined): SpsTarget {
@@ -52,6 +52,45 @@ export function effectiveUrl(connection: SpsConnectionInput | undefined, ctx: Sp
   return url?.replace(/\/+$/, "").toLowerCase();
 }
 
+/**
+ * Claims SPS objects for one resource of this run (one owner per object: two resources adopting or
+ * managing one user would overwrite each other on every up). `owner` is the Pulumi resource name the
+ * resource classes pass as the hidden input `__resourceName`; older programs without it are named by label.
+ * In diff (no request is sent) a connection that cannot be resolved yet skips the claim: create/update claim again.
+ */
+export function claimObjects(
+  inputs: { connection?: SpsConnectionInput; __resourceName?: string },
+  ctx: SpsProviderContext | undefined,
+  ids: string[],
+  label: string,
+  o: { lenient?: boolean } = {},
+): void {
+  let target: SpsTarget;
+  try {
+    target = targetFor(inputs.connection, ctx);
+  } catch (e) {
+    if (o.lenient) return;
+    throw e;
+  }
+  target.coordinator.claim(ids, inputs.__resourceName ?? label, label);
+}
+
+/**
+ * A create refused because the name is taken (SPS's commit validation): say how to take the object over.
+ * After an interrupted run this is the expected case: the create committed, but the run died before
+ * Pulumi recorded it.
+ */
+export function explainNameTaken(e: unknown, what: string, name: string, adoptInput: string): never {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (!/already exists/i.test(msg)) throw e;
+  const err = new Error(
+    `${msg} An SPS ${what} named "${name}" already exists outside this stack's state (for example created by an earlier run that was interrupted before it recorded it). ` +
+      `To manage it, set ${adoptInput}: true on this resource and run pulumi up again; or delete it on SPS first.`,
+    { cause: e },
+  );
+  throw Object.assign(err, { code: (e as { code?: string }).code });
+}
+
 const BACKEND = Symbol.for("pulumi-pam.sps.backend-checked");
 
 /**
@@ -59,7 +98,7 @@ const BACKEND = Symbol.for("pulumi-pam.sps.backend-checked");
  * their accounts are disabled, not deleted. Checked once per coordinator, before any user write.
  */
 export async function assertLocalUsersManageable(target: SpsTarget): Promise<void> {
-  const c = target.coordinator as SpsCoordinator & { [BACKEND]?: Promise<string> };
+  const c = target.coordinator as SpsSessionHandle & { [BACKEND]?: Promise<string> };
   c[BACKEND] ??= c.read((client) => client.authBackend());
   let backend: string;
   try {
@@ -78,7 +117,7 @@ export async function assertLocalUsersManageable(target: SpsTarget): Promise<voi
 
 /**
  * Turns an unknown commit outcome of a create into a partial create (an error carrying `id`, `properties`
- * and `reasons`, pulumi-dynamic-provider.md §1.7): the engine keeps the resource in state under the key
+ * and `reasons`, which the host turns into ErrorResourceInitFailed): the engine keeps the resource in state under the key
  * SPS gave it and calls update on the next up, which finds the object (the commit was applied) and completes
  * it, so no orphan is left. `properties` must carry `__provider`: the host adds it only to successful results.
  */

@@ -1,44 +1,64 @@
 import { createHash } from "crypto";
 import type { DebugLog } from "../http";
-import { appliance, type SpsConnection, type SpsTuning } from "./connection";
-import { SpsCoordinator } from "./coordinator";
+import { SpsClient } from "./client";
+import type { SpsConnection, SpsTuning } from "./connection";
+import { SpsCoordinator, type SpsSessionHandle } from "./coordinator";
 
-const REGISTRY = Symbol.for("pulumi-pam.sps.coordinators");
+const REGISTRY = Symbol.for("pulumi-pam.sps.coordinators.v2");
 const EXIT_HOOK = Symbol.for("pulumi-pam.sps.exit-hook");
 
 type Registry = Map<string, SpsCoordinator>;
 
 /**
- * The process-wide coordinators, one per appliance and user. Kept on `globalThis` under a
- * `Symbol.for` key, not in a module variable: the user and group providers are deserialized separately
- * by the host, and two copies of this package (source and installed) must still share one coordinator,
- * or they would fight over SPS's single configuration lock.
+ * The process-wide coordinators, one per appliance. Kept on `globalThis` under a `Symbol.for` key, not in
+ * a module variable: the user and group providers are deserialized separately by the host, and two
+ * copies of this package (source and installed) must still share one coordinator, or they would fight
+ * over SPS's single configuration lock.
  */
 function registry(): Registry {
   const g = globalThis as unknown as Record<symbol, Registry | undefined>;
   return (g[REGISTRY] ??= new Map());
 }
 
-/** The coordinator for `conn` (created on first use; a changed password gets its own session). */
-export function coordinatorFor(conn: SpsConnection, tuning: SpsTuning, log?: DebugLog): SpsCoordinator {
-  const secretTag = createHash("sha256").update(conn.password).digest("hex").slice(0, 12);
-  const id = `${appliance(conn)}|${secretTag}`;
+/**
+ * The appliance a URL names: scheme, lower-case host, explicit port, path without trailing slashes.
+ * `https://SPS.example.com/` and `https://sps.example.com:443` are one appliance, so one lock holder.
+ */
+export function applianceKey(url: string): string {
+  try {
+    const u = new URL(url);
+    const port = u.port || (u.protocol === "https:" ? "443" : u.protocol === "http:" ? "80" : "");
+    return `${u.protocol}//${u.hostname.toLowerCase()}:${port}${u.pathname.replace(/\/+$/, "")}`;
+  } catch {
+    return url.replace(/\/+$/, "").toLowerCase();
+  }
+}
+
+/**
+ * The session handle for `conn`: one coordinator per appliance whatever the credentials (each set of
+ * credentials gets its own REST session inside it, and every transaction of every session is serialized).
+ * The tuning of the first caller for an appliance applies.
+ */
+export function coordinatorFor(conn: SpsConnection, tuning: SpsTuning, log?: DebugLog): SpsSessionHandle {
+  const id = applianceKey(conn.url);
   const reg = registry();
   let c = reg.get(id);
   if (!c) {
-    c = new SpsCoordinator(conn, tuning, log);
+    c = new SpsCoordinator<SpsClient>(tuning, { newClient: (cn) => new SpsClient(cn, { log, requestTimeoutMs: tuning.requestTimeoutMs }), log });
     reg.set(id, c);
     installExitHook();
   }
-  return c;
+  // The credentials identify the session; only a digest is kept as the map key.
+  const credentials = createHash("sha256").update(`${conn.username}\0${conn.password}\0${conn.caCertificates ?? ""}\0${conn.insecureSkipVerify ?? false}`).digest("hex");
+  return c.session(conn, credentials);
 }
 
-/** All live coordinators (tests and benchmarks read their stats). */
+/** All live coordinators. */
 export function allCoordinators(): SpsCoordinator[] {
   return [...registry().values()];
 }
 
-/** Closes and forgets every coordinator (tests). */
+/** Closes and forgets every coordinator (tests, benchmarks). */
 export async function resetCoordinators(): Promise<void> {
   const reg = registry();
   const all = [...reg.values()];
@@ -48,15 +68,16 @@ export async function resetCoordinators(): Promise<void> {
 
 /**
  * Best effort on SIGINT/SIGTERM (the engine interrupts the host when an update is cancelled): roll back
- * any open transaction so that web-UI administrators are not locked out until SPS's 20-minute expiry.
- * With nothing open, the signal's default behaviour (exit) is kept.
+ * any transaction a session may hold so that web-UI administrators are not locked out until SPS's
+ * 20-minute expiry. With nothing open, the signal's default behaviour (exit) is kept. SIGKILL cannot be
+ * caught: then the next run finds the lock held by a dead session and waits for SPS to expire it.
  */
 function installExitHook(): void {
   const g = globalThis as unknown as Record<symbol, boolean | undefined>;
   if (g[EXIT_HOOK]) return;
   g[EXIT_HOOK] = true;
   const onSignal = (signal: NodeJS.Signals) => {
-    const open = allCoordinators().filter((c) => c.transactionOpen);
+    const open = allCoordinators().filter((c) => c.mayHoldTransaction);
     const exit = () => {
       process.removeListener("SIGINT", onSignal);
       process.removeListener("SIGTERM", onSignal);
@@ -64,7 +85,7 @@ function installExitHook(): void {
     };
     if (!open.length) return exit();
     const timeout = setTimeout(exit, 2000);
-    void Promise.allSettled(open.map((c) => c.client.rollback())).then(() => {
+    void Promise.allSettled(open.map((c) => c.rollbackForExit())).then(() => {
       clearTimeout(timeout);
       exit();
     });

@@ -61,6 +61,8 @@ export class SpsLocalUser extends pulumi.dynamic.Resource {
         password: secretIfSet(args?.password),
         adopt: args?.adopt,
         connection: secretIfSet(args?.connection),
+        // Names this resource in "one owner per SPS object" errors (`__` inputs are hidden from diffs).
+        __resourceName: name,
       },
       withSecretOutputs(opts, ["password", "connection"]),
       "pam",
@@ -110,6 +112,7 @@ export class SpsLocalUserGroup extends pulumi.dynamic.Resource {
         memberNames: args?.memberNames,
         adoptExisting: args?.adoptExisting,
         connection: secretIfSet(args?.connection),
+        __resourceName: name,
       },
       withSecretOutputs(opts, ["connection"]),
       "pam",

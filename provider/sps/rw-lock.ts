@@ -1,7 +1,7 @@
 /**
  * Readers run together; a writer (an open transaction) waits for readers to finish and holds new ones
  * back. Reads share the REST session with the transaction, and inside a transaction SPS shows the staged
- * view, so a refresh must never read while a transaction is open [INF] transactional-iac.md §5.
+ * view, so a refresh must never read while a transaction is open (our choice).
  */
 export class ReadWriteLock {
   private readers = 0;

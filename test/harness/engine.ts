@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { OperationJournal } from "./checkpoint";
 import { HostCallError, startHost, type ProviderHost, type Props } from "./host";
 import { formatResult } from "./format";
 import { PROVIDER_KEY, Semaphore, changedKeys, depsOf, resolveRefs, sameJson } from "./graph";
@@ -53,6 +54,8 @@ export interface OperationResult {
   outputs: Record<string, Props>;
   /** Set when the deployment stopped on an error, as the CLI reports it. */
   ok: boolean;
+  /** Warnings the CLI prints: interrupted (pending) operations, see checkpoint.ts. */
+  warnings?: string[];
 }
 
 export interface DeploymentOptions {
@@ -80,7 +83,7 @@ export interface UpSession {
 
 /**
  * A stand-in for the Pulumi engine's deployment logic, driving the real dynamic-provider host over gRPC.
- * It follows the engine's rules recorded in pulumi-dynamic-provider.md §1.3-1.5 (see README.md here).
+ * It follows the engine's RPC order, marshalling and secret rules (see README.md here).
  */
 export class Deployment {
   readonly project: string;
@@ -90,6 +93,8 @@ export class Deployment {
   private resources = new Map<string, StateResource>();
   /** The host of the last operation (for stderr/stdout assertions). */
   lastHost?: ProviderHost;
+  /** Operations cut by a killed host (pending creates carried until a refresh). */
+  readonly journal: OperationJournal;
 
   constructor(private readonly opts: DeploymentOptions) {
     this.project = opts.project ?? "project";
@@ -101,6 +106,7 @@ export class Deployment {
       fs.mkdirSync(path.dirname(keyFile), { recursive: true });
       fs.writeFileSync(keyFile, this.cipher.exportKey(), { mode: 0o600 });
     }
+    this.journal = new OperationJournal(opts.stateFile);
     if (fs.existsSync(opts.stateFile)) {
       const raw = JSON.parse(fs.readFileSync(opts.stateFile, "utf8")) as { resources: StateResource[] };
       for (const r of this.cipher.open(raw.resources) as StateResource[]) this.resources.set(r.name, r);
@@ -130,7 +136,7 @@ export class Deployment {
     const host = await startHost({ cwd: this.opts.hostCwd, project: this.project, env: this.opts.env });
     this.lastHost = host;
     try {
-      // Configure always comes first, with the whole stack config (pulumi-dynamic-provider.md §1.2).
+      // Configure always comes first, with the whole stack config (as the engine does for dynamic providers).
       await host.configure(this.opts.config ?? {});
       return await fn(host);
     } finally {
@@ -163,7 +169,7 @@ export class Deployment {
    */
   async begin(o: { preview?: boolean } = {}): Promise<UpSession> {
     const preview = !!o.preview;
-    const result: OperationResult = { kind: preview ? "preview" : "up", steps: [], failures: [], outputs: {}, ok: true };
+    const result: OperationResult = { kind: preview ? "preview" : "up", steps: [], failures: [], outputs: {}, ok: true, warnings: this.journal.startWarnings() };
     const pendingDeletes: StateResource[] = [];
     const host = await startHost({ cwd: this.opts.hostCwd, project: this.project, env: this.opts.env });
     this.lastHost = host;
@@ -243,6 +249,7 @@ export class Deployment {
         } finally {
           await host.stop();
         }
+        result.warnings!.push(...this.journal.settle(host));
         if (!preview) this.save();
         for (const r of this.resources.values()) result.outputs[r.name] = r.outputs;
         return result;
@@ -264,7 +271,10 @@ export class Deployment {
         urn, name: d.name, type: d.type, id, inputs: news, outputs: this.markSecrets(outputs, secretKeys),
         dependencies: deps, additionalSecretOutputs: d.additionalSecretOutputs ?? [], retainOnDelete: d.retainOnDelete,
       };
-      if (!preview) this.resources.set(d.name, entry);
+      if (!preview) {
+        this.resources.set(d.name, entry);
+        this.save(); // the CLI checkpoints state as each step completes
+      }
       return entry.outputs;
     };
     const checked = async (olds: Props) => {
@@ -275,7 +285,7 @@ export class Deployment {
     const create = async () => {
       const ins = await checked({});
       if (preview) return record("", ins);
-      const c = await host.create(urn, ins);
+      const c = await this.journal.track({ op: "create", urn, name: d.name, type: d.type }, () => host.create(urn, ins));
       return record(c.id, c.properties);
     };
 
@@ -283,7 +293,7 @@ export class Deployment {
       if (old?.initErrors && !preview) {
         // A partially created resource is updated on the next up (engine `continueStepsFromDiff`).
         const ins = await checked(unwrapSecrets(old.inputs) as Props);
-        const u = await host.update(urn, old.id, unwrapSecrets(old.outputs) as Props, ins, unwrapSecrets(old.inputs) as Props);
+        const u = await this.journal.track({ op: "update", urn, name: d.name, type: d.type, id: old.id }, () => host.update(urn, old.id, unwrapSecrets(old.outputs) as Props, ins, unwrapSecrets(old.inputs) as Props));
         result.steps.push({ op: "update", name: d.name, type: d.type, keys: changedKeys(old.inputs, news) });
         return record(old.id, u.properties);
       }
@@ -322,13 +332,13 @@ export class Deployment {
     }
     result.steps.push({ op: "update", name: d.name, type: d.type, keys });
     if (preview) return record(old.id, ins);
-    const u = await host.update(urn, old.id, oldOutputs, ins, oldInputs);
+    const u = await this.journal.track({ op: "update", urn, name: d.name, type: d.type, id: old.id }, () => host.update(urn, old.id, oldOutputs, ins, oldInputs));
     return record(old.id, u.properties);
   }
 
   private async deleteOne(host: ProviderHost, r: StateResource, result: OperationResult, why: "delete" | "replace"): Promise<void> {
     try {
-      if (!r.retainOnDelete) await host.delete(r.urn, r.id, unwrapSecrets(r.outputs) as Props, unwrapSecrets(r.inputs) as Props);
+      if (!r.retainOnDelete) await this.journal.track({ op: "delete", urn: r.urn, name: r.name, type: r.type, id: r.id }, () => host.delete(r.urn, r.id, unwrapSecrets(r.outputs) as Props, unwrapSecrets(r.inputs) as Props));
       if (this.resources.get(r.name) === r) this.resources.delete(r.name);
       if (why === "delete") result.steps.push({ op: "delete", name: r.name, type: r.type });
     } catch (e) {
@@ -403,6 +413,7 @@ export class Deployment {
         }),
       );
     });
+    this.journal.clearPendingCreates(); // an interactive refresh clears pending creates
     this.save();
     for (const r of this.resources.values()) result.outputs[r.name] = r.outputs;
     return result;

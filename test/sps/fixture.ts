@@ -51,11 +51,11 @@ export async function spsFixture(opts: SpsEmulatorOptions = {}): Promise<SpsFixt
       }),
     user: (name, password, extra = {}, o = {}) => ({
       name, type: USER_TYPE, provider: userProvider, additionalSecretOutputs: ["password", "connection"],
-      inputs: { name, password: secret(password), ...extra }, ...o,
+      inputs: { name, password: secret(password), __resourceName: name, ...extra }, ...o,
     }),
     group: (name, members, extra = {}, o = {}) => ({
       name, type: GROUP_TYPE, provider: groupProvider, additionalSecretOutputs: ["connection"],
-      inputs: { name, members: members.map((m) => ref(m, "key")), ...extra }, ...o,
+      inputs: { name, members: members.map((m) => ref(m, "key")), __resourceName: name, ...extra }, ...o,
     }),
     commits: () => emu.log.entries.filter((e) => e.method === "PUT" && e.path === "/api/transaction" && e.status === 200).length,
     close: () => emu.close(),

@@ -4,10 +4,10 @@ export type FaultAction =
   | { kind: "status"; status: number; body?: unknown; contentType?: string; headers?: Record<string, string> }
   /** Answer with an HTML page, as IIS, a proxy or an API gateway does. */
   | { kind: "html"; status: number; html?: string }
-  /** Destroy the socket before answering, without running the handler. */
-  | { kind: "drop-before" }
-  /** Run the handler (its effects are applied), then destroy the socket instead of answering. */
-  | { kind: "drop-after" }
+  /** Destroy the socket before answering, without running the handler; then run `then` (e.g. kill the client). */
+  | { kind: "drop-before"; then?: () => void }
+  /** Run the handler (its effects are applied), then destroy the socket instead of answering; then run `then`. */
+  | { kind: "drop-after"; then?: () => void }
   /** Wait this long before handling (for client timeouts). */
   | { kind: "delay"; ms: number }
   /** Run `fn` (e.g. an emulator control such as expiring sessions), then handle the request normally. */

@@ -131,6 +131,7 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
     if (fault?.kind === "drop-before") {
       log.settle(entry, -1);
       req.socket.destroy();
+      fault.then?.();
       return;
     }
     if (fault?.kind === "status") {
@@ -156,6 +157,7 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
     if (fault?.kind === "drop-after") {
       log.settle(entry, -1);
       req.socket.destroy();
+      fault.then?.();
       return;
     }
     log.settle(entry, out.status);
