@@ -34,6 +34,7 @@ describe("SpsLocalAccess through the engine-protocol harness", () => {
       users: Object.fromEntries(Object.entries(users).map(([id, u]) => [id, u.adopt === undefined ? { name: u.name } : { name: u.name, adopt: u.adopt }])),
       passwords: secret(Object.fromEntries(Object.entries(users).flatMap(([id, u]) => (u.password ? [[id, u.password]] : [])))),
       groups,
+      __resourceName: name,
       ...extra,
     },
   });
@@ -220,8 +221,8 @@ describe("SpsLocalAccess through the engine-protocol harness", () => {
       fx.user("shared-user", "pw-from-user", { name: "shared", adopt: true }),
     ]);
     expect(r.failures).toHaveLength(1);
-    expect(r.failures[0].message).toMatch(/SpsLocalAccess users\.s.*SPS local user "shared"|SPS local user "shared".*SpsLocalAccess users\.s/);
-    expect(r.failures[0].message).toMatch(/both manage the SPS object/);
+    expect(r.failures[0].message).toMatch(/SpsLocalAccess users\.s is already managed by resource "shared-user".*resource "team" also manages or adopts it|SPS local user "shared" is already managed by resource "team".*resource "shared-user" also manages or adopts it/);
+    expect(r.failures[0].message).toMatch(/One SPS object must have one owner/);
   });
 
   it("commits in its own transaction alongside per-resource users", async () => {
