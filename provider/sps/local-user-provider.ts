@@ -4,7 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { checkInputs, jsonSafe } from "../dynamic/inputs";
+import { applianceChanged, checkInputs, jsonSafe } from "../dynamic/inputs";
 import { USERS, type SpsClient } from "./client";
 import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
 import type { StagedOperation } from "./coordinator";
@@ -43,7 +43,7 @@ export interface LocalUserOutputs {
   passwordCreated: number | null;
   /**
    * Key of the SPS password object this provider set (a reference, not the secret). Password objects are
-   * single-use and cannot be changed [DOC] sps.md §5, so any password change on SPS shows as another key.
+   * single-use and cannot be changed on SPS, so any password change on SPS shows as another key.
    */
   passwordKey: string | null;
   passwordInSync: boolean;
@@ -84,8 +84,9 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
 }
 
 export async function diff(_id: string, olds: LocalUserOutputs, news: Inputs, ctx: SpsProviderContext): Promise<pulumi.dynamic.DiffResult> {
-  // Another appliance is another object: replace. Credentials alone are not a change.
-  const replaces = olds.url && effectiveUrl(news.connection, ctx) !== olds.url ? ["connection"] : [];
+  // Another appliance is another object: replace. Credentials alone are not a change, so an unknown
+  // credential (preview) is none either; an unknown name or password compares unequal: an update.
+  const replaces = applianceChanged(news.connection, olds.url, (c) => effectiveUrl(c, ctx)) ? ["connection"] : [];
   const changed = olds.name !== news.name || olds.password !== news.password || olds.passwordInSync === false;
   return { changes: changed || replaces.length > 0, replaces, deleteBeforeReplace: false };
 }
@@ -99,7 +100,7 @@ function createOp(inputs: Inputs): StagedOperation<Staged> {
     label: label(inputs.name),
     async stage(client: SpsClient, touched: Set<string>) {
       const existing = inputs.adopt ? await client.findUserByName(inputs.name, true) : undefined;
-      const pw = await client.createPassword(inputs.password); // fresh on every (re)stage: single use [DOC] sps.md §5
+      const pw = await client.createPassword(inputs.password); // fresh on every (re)stage: password objects are single use
       touched.add(pw);
       if (existing) {
         touched.add(existing.key);
