@@ -79,6 +79,8 @@ interface UpContext {
   result: OperationResult;
   /** URNs registered (or read) so far in this operation; their old state entries are not removed at the end. */
   registered: Set<string>;
+  /** URNs whose step has started (their dependencies are done); a program cannot register a dependent earlier. */
+  stepped: Set<string>;
   /** Old URNs taken over through `aliases`. */
   aliased: Set<string>;
   /** URNs of resources deleted early by a delete-before-replace of one of their dependencies. */
@@ -203,7 +205,7 @@ export class Deployment {
       await host.stop();
       throw e;
     }
-    const ctx: UpContext = { host, preview, result, registered: new Set(), aliased: new Set(), dbrDeleted: new Set(), byName: new Map() };
+    const ctx: UpContext = { host, preview, result, registered: new Set(), stepped: new Set(), aliased: new Set(), dbrDeleted: new Set(), byName: new Map() };
     const sem = new Semaphore(this.parallelism);
     /** Per dependency key (name and URN): settles with outputs, or undefined when the step failed or was skipped. */
     const done = new Map<string, { promise: Promise<Props | undefined>; settle(v: Props | undefined): void }>();
@@ -235,6 +237,7 @@ export class Deployment {
       const depOuts = new Map<string, Props | undefined>();
       for (const k of keys) depOuts.set(k, await slot(k).promise);
       if ([...depOuts.values()].some((x) => x === undefined)) return undefined; // a dependency failed: skipped
+      ctx.stepped.add(urn);
       return { urn, depOuts, deps: [...new Set(keys.flatMap(urnsOf))] };
     };
     const settle = (d: DesiredResource, outs: Props | undefined) => {
@@ -419,7 +422,7 @@ export class Deployment {
     const order: StateResource[] = [];
     const visit = (urn: string) => {
       for (const r of this.resources.values()) {
-        if (ctx.registered.has(r.urn) || condemned.has(r.urn) || !r.dependencies.includes(urn)) continue;
+        if (ctx.stepped.has(r.urn) || condemned.has(r.urn) || !r.dependencies.includes(urn)) continue;
         order.push(r);
         condemned.add(r.urn);
         visit(r.urn);
