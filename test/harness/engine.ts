@@ -147,7 +147,12 @@ export class Deployment {
     return urnOf(this.stack, this.project, type, name, parent);
   }
 
-  /** The stack config the next `up` uses (as `pulumi config set` does). */
+  /** The stack config the next `up` uses. */
+  get config(): Props | undefined {
+    return this.opts.config;
+  }
+
+  /** Sets the stack config the next `up` uses (as `pulumi config set` does). */
   setConfig(config: Props): void {
     this.opts.config = config;
   }
