@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 export const fileProvider: pulumi.dynamic.ResourceProvider = {
   // async, but it sets state before any await, so it completes within the host's synchronous call.
   async configure(req) {
-    // Read config synchronously: the host races concurrent first calls (reference §2 gotcha 4).
+    // Read config synchronously: the host races concurrent first calls (the host caches the provider before it awaits configure()).
     (this as any).label = req.config.get("label") ?? null;
   },
   async check(_olds, news) {
