@@ -104,13 +104,13 @@ describe("harness engine rules", () => {
   });
 
   it("configures refresh and destroy with the config stored at the last up (secrets encrypted in the state file)", async () => {
-    await dep({ "harness:label": "L1", "harness:token": secret("st0red-c0nfig-secret") }).up([thing("a")]);
+    await dep({ "harness:label": "L1", "harness:token": secret("st0red-c0nfig-secret") }).up([thing("a", { reportReadLabel: true })]);
     expect(fs.readFileSync(stateFile, "utf8")).not.toContain("st0red-c0nfig-secret");
     const later = dep({ "harness:label": "L2" });
     expect(later.lastUpConfig).toMatchObject({ "harness:label": "L1" });
     const r = await later.refresh();
     expect(r.outputs.a.readLabel).toBe("L1");
-    const up = await later.up([thing("a")]);
+    const up = await later.up([thing("a", { reportReadLabel: true })]);
     expect(up.ok).toBe(true);
     expect((await dep({}).refresh()).outputs.a.readLabel).toBe("L2");
   });

@@ -83,6 +83,8 @@ interface UpContext {
   stepped: Set<string>;
   /** Old URNs taken over through `aliases`. */
   aliased: Set<string>;
+  /** Old copies of resources replaced in this operation (their delete is part of the replace step). */
+  replacedCopies: Set<StateResource>;
   /** URNs of resources deleted early by a delete-before-replace of one of their dependencies. */
   dbrDeleted: Set<string>;
   /** Name → URNs registered under that name (references and `dependsOn` by name). */
@@ -210,7 +212,7 @@ export class Deployment {
       await host.stop();
       throw e;
     }
-    const ctx: UpContext = { host, preview, result, registered: new Set(), stepped: new Set(), aliased: new Set(), dbrDeleted: new Set(), byName: new Map() };
+    const ctx: UpContext = { host, preview, result, registered: new Set(), stepped: new Set(), replacedCopies: new Set(), aliased: new Set(), dbrDeleted: new Set(), byName: new Map() };
     const sem = new Semaphore(this.parallelism);
     /** Per dependency key (name and URN): settles with outputs, or undefined when the step failed or was skipped. */
     const done = new Map<string, { promise: Promise<Props | undefined>; settle(v: Props | undefined): void }>();
@@ -303,7 +305,7 @@ export class Deployment {
           await Promise.all([...done.values()].map((e) => e.promise));
           const removed = [...this.resources.values()].filter((r) => !ctx.registered.has(r.urn) && !ctx.aliased.has(r.urn));
           if (!preview && result.ok) {
-            await this.deleteAll(host, [...removed, ...this.pendingDeletes], result);
+            await this.deleteAll(host, [...removed, ...this.pendingDeletes], result, ctx.replacedCopies);
           } else if (preview) {
             for (const r of [...removed, ...this.pendingDeletes]) result.steps.push({ op: r.external ? "discard" : "delete", name: r.name, type: r.type });
           }
@@ -409,6 +411,7 @@ export class Deployment {
       const outs = await create();
       // The old copy stays in state, marked for deletion, until the end of this (successful) operation.
       this.pendingDeletes.push(old);
+      ctx.replacedCopies.add(old);
       return outs;
     }
     result.steps.push({ op: "update", name: d.name, type: d.type, keys });
@@ -487,7 +490,7 @@ export class Deployment {
   }
 
   /** Deletes in reverse dependency order (dependents first), up to `parallelism` at a time. */
-  private async deleteAll(host: ProviderHost, doomed: StateResource[], result: OperationResult): Promise<void> {
+  private async deleteAll(host: ProviderHost, doomed: StateResource[], result: OperationResult, replacedCopies = new Set<StateResource>()): Promise<void> {
     const sem = new Semaphore(this.parallelism);
     const done = new Map<StateResource, Promise<boolean>>();
     let stopped = false;
@@ -498,7 +501,7 @@ export class Deployment {
       await sem.acquire();
       try {
         if (stopped) return false;
-        await this.deleteOne(host, r, result, "delete");
+        await this.deleteOne(host, r, result, replacedCopies.has(r) ? "replace" : "delete");
         return true;
       } catch {
         stopped = true;

@@ -39,7 +39,8 @@ export const fileProvider: pulumi.dynamic.ResourceProvider = {
     const fs = require("fs");
     const db = JSON.parse(fs.readFileSync(props.store, "utf8"));
     if (!db[id]) return { id: undefined as unknown as string, props: {} };
-    return { id, props: { ...props, value: db[id].value, readLabel: (this as any).label } };
+    // `reportReadLabel` shows which config the Read ran under (refresh uses the last up's config).
+    return { id, props: { ...props, value: db[id].value, ...(props.reportReadLabel ? { readLabel: (this as any).label } : {}) } };
   },
   async update(id, _olds, news) {
     const fs = require("fs");
