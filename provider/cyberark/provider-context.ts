@@ -130,18 +130,21 @@ export function withPvwa<T>(conn: CyberArkConnection, fn: (client: CyberArkClien
 
 /**
  * Runs `fn` with the connection stored in a resource's outputs (refresh, delete); when PVWA refuses those
- * credentials at logon (403 PASWS013E, or 401) because they were rotated since, retries once with the
- * stack config / environment credentials (see provider/dynamic/stored-credentials.ts).
+ * credentials at logon (403 PASWS013E, or 401) because they were rotated since, retries with the stack
+ * config's, then the environment's credentials (see provider/dynamic/stored-credentials.ts).
  */
 export function withStoredCyberArkConnection<T>(
   connection: CyberArkConnectionInput | undefined,
   ctx: CyberArkProviderContext | undefined,
   fn: (conn: CyberArkConnection) => Promise<T>,
 ): Promise<T> {
-  const defaults = ctx?.defaults ?? cyberArkDefaultsFrom(undefined, process.env);
+  const env = cyberArkDefaultsFrom(undefined, process.env);
+  const defaults = ctx?.defaults ?? env;
   const refused = (e: unknown) => {
     const a = asApiError(e);
     return a !== undefined && (a.status === 401 || (a.status === 403 && (a.vendorCode ?? "").toUpperCase() === "PASWS013E"));
   };
-  return withCredentialFallback(connection, defaults, refused, async (c) => fn(resolveCyberArkConnection(c, ctx)));
+  // The environment last: refresh and destroy are configured with the stack config of the last up.
+  const fallbacks = [defaults, { username: env.username ?? defaults.username, password: env.password }];
+  return withCredentialFallback(connection, fallbacks, refused, async (c) => fn(resolveCyberArkConnection(c, ctx)));
 }

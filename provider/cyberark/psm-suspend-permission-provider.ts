@@ -5,7 +5,7 @@
  * inputs. See docs/cyberark-psm-suspend-permission.md.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { checkInputs, hasUnknown, jsonSafe, sameJson } from "../dynamic/inputs";
+import { applianceChanged, checkInputs, hasUnknown, inputsHaveUnknown, jsonSafe, sameJson } from "../dynamic/inputs";
 import type { CyberArkClient } from "./client";
 import type { CyberArkConnection } from "./config";
 import { deleteGroup } from "./groups";
@@ -65,13 +65,16 @@ const sortedMembers = (ms: PsmMember[] | undefined) =>
 
 /**
  * Replace on another PVWA or another group name (case-insensitive, as PVWA names are); everything
- * else, and membership drift seen by refresh, is an in-place update.
+ * else, and membership drift seen by refresh, is an in-place update. During preview any input may hold
+ * the unknown sentinel (whole value, list element or nested field): an unknown group name or URL
+ * previews as a replace (a known change of either replaces), any other unknown as an update.
  */
 export async function diff(_id: string, olds: PsmPermissionOutputs, news: PsmPermissionInputs, ctx: Ctx): Promise<pulumi.dynamic.DiffResult> {
   const replaces: string[] = [];
-  if (olds.url && effectiveCyberArkUrl(news.connection, ctx) !== olds.url) replaces.push("connection");
-  if ((olds.groupName ?? "").toLowerCase() !== news.groupName.toLowerCase()) replaces.push("groupName");
+  if (applianceChanged(news.connection, olds.url, (c) => effectiveCyberArkUrl(c, ctx))) replaces.push("connection");
+  if (hasUnknown(news.groupName) || (olds.groupName ?? "").toLowerCase() !== String(news.groupName).toLowerCase()) replaces.push("groupName");
   const same =
+    !inputsHaveUnknown(news) &&
     rightOf(olds) === rightOf(news) &&
     sameJson(sortedMembers(olds.members), sortedMembers(news.members)) &&
     (olds.adoptExisting ?? false) === (news.adoptExisting ?? false) &&

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { secretIfSet, withSecretOutputs } from "../dynamic/inputs";
+import { CONNECTION_SECRET_FIELDS, secretFields, withSecretOutputs } from "../dynamic/inputs";
 import { providerShim } from "../dynamic/shim";
 
 /** The serialized provider (exported for the test harness, which serializes it as dynamic.Resource does). */
@@ -11,7 +11,7 @@ export interface CyberArkConnectionArgs {
   url?: pulumi.Input<string>;
   /** A Vault user with the Audit users and Add/Update users authorizations. */
   username?: pulumi.Input<string>;
-  /** Stored as a Pulumi secret. */
+  /** Stored as a Pulumi secret (only this field: the URL stays known during preview). */
   password?: pulumi.Input<string>;
   /** Logon endpoint; default "CyberArk". */
   authMethod?: pulumi.Input<"CyberArk" | "LDAP" | "RADIUS">;
@@ -53,7 +53,7 @@ export interface PsmManualOptionsAcknowledgement {
   groupListedInTerminatingUsersAndGroups?: pulumi.Input<boolean>;
 }
 
-/** Optional read-only check that a member really holds the right (stored as a secret). */
+/** Optional read-only check that a member really holds the right (its password stored as a secret; the `verify` output is secret as a whole). */
 export interface PsmPermissionVerifyArgs {
   /** A member of the group who logs on to PVWA to read CanSuspend / CanTerminate on a live session. */
   username: pulumi.Input<string>;
@@ -77,7 +77,7 @@ export interface PsmSuspendPermissionArgs {
   /** Required confirmations of the manual Options steps. */
   acknowledgeManualOptions: pulumi.Input<PsmManualOptionsAcknowledgement>;
   verify?: pulumi.Input<PsmPermissionVerifyArgs>;
-  /** Overrides the stack's CyberArk connection for this resource (stored as a secret). */
+  /** Overrides the stack's CyberArk connection for this resource (its password stored as a secret; the `connection` output is secret as a whole). */
   connection?: pulumi.Input<CyberArkConnectionArgs>;
 }
 
@@ -117,8 +117,8 @@ export class PsmSuspendPermission extends pulumi.dynamic.Resource {
         right: args?.right,
         adoptExisting: args?.adoptExisting,
         acknowledgeManualOptions: args?.acknowledgeManualOptions,
-        verify: secretIfSet(args?.verify),
-        connection: secretIfSet(args?.connection),
+        verify: secretFields(args?.verify, ["password"]),
+        connection: secretFields(args?.connection, CONNECTION_SECRET_FIELDS),
       },
       withSecretOutputs(opts, ["verify", "connection"]),
       "pam",

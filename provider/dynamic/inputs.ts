@@ -4,6 +4,9 @@ import type { z } from "zod";
 /** The engine's unknown sentinel; inputs hold it only during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/** True when `v` is the unknown sentinel itself (the whole value unknown). */
+export const isUnknown = (v: unknown): boolean => v === UNKNOWN;
+
 /** True when `v` is, or contains, an unknown value (preview). */
 export function hasUnknown(v: unknown): boolean {
   if (v === UNKNOWN) return true;
@@ -11,6 +14,22 @@ export function hasUnknown(v: unknown): boolean {
   if (v && typeof v === "object") return Object.values(v).some(hasUnknown);
   return false;
 }
+
+/**
+ * Whether a resource moves to another appliance (another appliance holds another object: replace). During
+ * preview an unknown URL (the whole `connection` unknown, or its `url`) may be another appliance, and a
+ * known change of it replaces, so it previews as a replace; the apply diffs the known value again and
+ * replaces only if it really differs. Choice: documented in README "Preview with unknown inputs".
+ */
+export function applianceChanged<C>(connection: C | undefined, oldUrl: string | null | undefined, effectiveUrl: (c: C | undefined) => string | undefined): boolean {
+  if (!oldUrl) return false;
+  if (isUnknown(connection) || isUnknown((connection as { url?: unknown } | undefined)?.url)) return true;
+  return effectiveUrl(connection) !== oldUrl;
+}
+
+/** True when any input but `__provider` holds an unknown (preview): the diff cannot say "no change". */
+export const inputsHaveUnknown = (news: Record<string, unknown>): boolean =>
+  Object.entries(news).some(([k, v]) => k !== "__provider" && hasUnknown(v));
 
 /**
  * Validates `news` with `schema` and turns zod issues into Pulumi check failures that name the input
@@ -29,7 +48,7 @@ export function checkInputs<T>(schema: z.ZodType<T>, news: Record<string, unknow
 
 /**
  * Outputs must be JSON-safe: the host fails on `undefined`, functions, Buffers and Outputs with
- * "Unexpected struct type", and turns Dates into `{}` (pulumi-dynamic-provider.md §1.5).
+ * "Unexpected struct type", and turns Dates into `{}` (sdk/nodejs/cmd/dynamic-provider in pulumi/pulumi).
  */
 export function jsonSafe<T>(v: T): T {
   return JSON.parse(JSON.stringify(v, (_k, x) => (x === undefined ? null : x)));
@@ -42,6 +61,24 @@ export const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a ??
 export function secretIfSet<T>(v: pulumi.Input<T> | undefined): pulumi.Output<pulumi.Unwrap<T>> | undefined {
   return v === undefined ? undefined : pulumi.secret(v);
 }
+
+/**
+ * Marks only the credential `fields` of an object input secret, field by field. Wrapping the whole object
+ * with `pulumi.secret` would lift it into one Output: when a credential comes from another resource's
+ * output, the whole object is unknown during preview and its known fields (the appliance URL) are lost
+ * to the diff. An input that is already an Output or a promise cannot be split without lifting it, so it
+ * is marked secret as a whole (it is known or unknown as a whole anyway).
+ */
+export function secretFields<T extends object>(v: pulumi.Input<T> | undefined, fields: readonly (keyof T & string)[]): pulumi.Input<T> | undefined {
+  if (v === undefined || v === null) return v;
+  if (pulumi.Output.isInstance(v) || typeof (v as { then?: unknown }).then === "function") return pulumi.secret(v) as pulumi.Input<T>;
+  const o = { ...(v as Record<string, unknown>) };
+  for (const f of fields) if (o[f] !== undefined) o[f] = pulumi.secret(o[f] as pulumi.Input<unknown>);
+  return o as pulumi.Input<T>;
+}
+
+/** The connection fields stored as secrets (the rest, e.g. the URL, stays visible and known in preview). */
+export const CONNECTION_SECRET_FIELDS = ["password"] as const;
 
 /** Resource options with `keys` added to `additionalSecretOutputs` (outputs holding credentials). */
 export function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined, keys: string[]): pulumi.CustomResourceOptions {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { secretIfSet, withSecretOutputs } from "../dynamic/inputs";
+import { CONNECTION_SECRET_FIELDS, secretFields, withSecretOutputs } from "../dynamic/inputs";
 import { providerShim } from "../dynamic/shim";
 import type { SpsConnectionArgs } from "./resources";
 
@@ -84,7 +84,7 @@ export class SpsLocalAccess extends pulumi.dynamic.Resource {
         passwords,
         groups: args?.groups ?? {},
         prune: args?.prune,
-        connection: secretIfSet(args?.connection),
+        connection: secretFields(args?.connection, CONNECTION_SECRET_FIELDS),
         // Names this resource in "one owner per SPS object" errors (`__` inputs are hidden from diffs).
         __resourceName: name,
       },

@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { checkInputs, jsonSafe } from "../dynamic/inputs";
+import { applianceChanged, checkInputs, hasUnknown, jsonSafe } from "../dynamic/inputs";
 import { GROUPS, type SpsClient } from "./client";
 import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
 import type { StagedOperation } from "./coordinator";
@@ -70,9 +70,12 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
 }
 
 export async function diff(_id: string, olds: LocalUserGroupOutputs, news: Inputs, ctx: SpsProviderContext): Promise<pulumi.dynamic.DiffResult> {
-  const replaces = olds.url && effectiveUrl(news.connection, ctx) !== olds.url ? ["connection"] : [];
+  const replaces = applianceChanged(news.connection, olds.url, (c) => effectiveUrl(c, ctx)) ? ["connection"] : [];
+  // Membership is updated in place, so an unknown list or member (preview) is an update.
   const changed =
     olds.name !== news.name ||
+    hasUnknown(news.members) ||
+    hasUnknown(news.memberNames) ||
     !sameSet(olds.members ?? [], news.members ?? []) ||
     !sameSet(olds.memberNames ?? [], news.memberNames ?? []) ||
     olds.membersInSync === false;

@@ -4,7 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { checkInputs, jsonSafe } from "../dynamic/inputs";
+import { applianceChanged, checkInputs, jsonSafe } from "../dynamic/inputs";
 import { USERS, type SpsClient } from "./client";
 import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
 import type { StagedOperation } from "./coordinator";
@@ -87,8 +87,9 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
 }
 
 export async function diff(_id: string, olds: LocalUserOutputs, news: Inputs, ctx: SpsProviderContext): Promise<pulumi.dynamic.DiffResult> {
-  // Another appliance is another object: replace. Credentials alone are not a change.
-  const replaces = olds.url && effectiveUrl(news.connection, ctx) !== olds.url ? ["connection"] : [];
+  // Another appliance is another object: replace. Credentials alone are not a change, so an unknown
+  // credential (preview) is none either; an unknown name or password compares unequal: an update.
+  const replaces = applianceChanged(news.connection, olds.url, (c) => effectiveUrl(c, ctx)) ? ["connection"] : [];
   const changed = olds.name !== news.name || olds.password !== news.password || olds.passwordInSync === false;
   claimObjects(news, ctx, userClaims(news.name, olds.key ?? _id), label(news.name), { lenient: true });
   return { changes: changed || replaces.length > 0, replaces, deleteBeforeReplace: false };

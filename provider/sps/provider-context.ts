@@ -34,16 +34,19 @@ export function targetFor(connection: SpsConnectionInput | undefined, ctx: SpsPr
   return { conn, coordinator: coordinatorFor(conn, defaults.tuning, pulumiDebugLog()) };
 }
 
-/** Runs `fn` against the connection stored in a resource's outputs, retrying with the stack's credentials when SPS refuses rotated ones. */
+/** Runs `fn` against the connection stored in a resource's outputs, retrying with the stack config's, then the environment's credentials when SPS refuses rotated ones. */
 export function withStoredConnection<T>(
   connection: SpsConnectionInput | undefined,
   ctx: SpsProviderContext | undefined,
   fn: (target: SpsTarget) => Promise<T>,
 ): Promise<T> {
-  const defaults = ctx?.defaults?.connection ?? spsDefaultsFrom(undefined, process.env).connection;
+  const env = spsDefaultsFrom(undefined, process.env).connection;
+  const defaults = ctx?.defaults?.connection ?? env;
   // SPS answers a refused login with 401 (the coordinator keeps the code when it labels the error).
   const refused = (e: unknown) => (e as { code?: string }).code === "HTTP_UNAUTHORIZED";
-  return withCredentialFallback(connection, defaults, refused, (c) => fn(targetFor(c, ctx)));
+  // The environment last: refresh and destroy are configured with the stack config of the last up.
+  const fallbacks = [defaults, { username: env.username ?? defaults.username, password: env.password }];
+  return withCredentialFallback(connection, fallbacks, refused, (c) => fn(targetFor(c, ctx)));
 }
 
 /** The appliance URL a resource lives on, normalised (a change of it means another appliance: replace). */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { secretIfSet, withSecretOutputs } from "../dynamic/inputs";
+import { CONNECTION_SECRET_FIELDS, secretFields, secretIfSet, withSecretOutputs } from "../dynamic/inputs";
 import { providerShim } from "../dynamic/shim";
 
 /** The serialized providers (exported for the test harness, which serializes them as dynamic.Resource does). */
@@ -11,7 +11,7 @@ export interface SpsConnectionArgs {
   /** `https://sps.example.com`. A change of URL replaces the resource (another appliance). */
   url?: pulumi.Input<string>;
   username?: pulumi.Input<string>;
-  /** Stored as a Pulumi secret. */
+  /** Stored as a Pulumi secret (only this field: the URL stays known during preview). */
   password?: pulumi.Input<string>;
   /** PEM text or a file path of the SPS CA certificate. */
   caCertificates?: pulumi.Input<string>;
@@ -60,7 +60,7 @@ export class SpsLocalUser extends pulumi.dynamic.Resource {
         name: args?.name,
         password: secretIfSet(args?.password),
         adopt: args?.adopt,
-        connection: secretIfSet(args?.connection),
+        connection: secretFields(args?.connection, CONNECTION_SECRET_FIELDS),
         // Names this resource in "one owner per SPS object" errors (`__` inputs are hidden from diffs).
         __resourceName: name,
       },
@@ -111,7 +111,7 @@ export class SpsLocalUserGroup extends pulumi.dynamic.Resource {
         members: args?.members,
         memberNames: args?.memberNames,
         adoptExisting: args?.adoptExisting,
-        connection: secretIfSet(args?.connection),
+        connection: secretFields(args?.connection, CONNECTION_SECRET_FIELDS),
         __resourceName: name,
       },
       withSecretOutputs(opts, ["connection"]),

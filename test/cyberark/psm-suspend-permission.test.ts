@@ -214,7 +214,8 @@ describe("PsmSuspendPermission through the engine-protocol harness", () => {
     expect(bad.failures[0].message).toContain("verification as alice failed");
     expect(bad.failures[0].message).toContain("403");
     const d3 = fx.deployment({ config: { "cyberark:url": fx.emu.url, "cyberark:username": "admin", "cyberark:password": secret("Wr0ng-Admin-Secret-66"), "cyberark:insecureSkipVerify": "true" } });
-    const badAdmin = await d3.refresh();
+    // An up (not a refresh: refresh configures with the config stored at the last up) with a wrong admin password.
+    const badAdmin = await d3.up([fx.permission("p", { groupName: "PamSuspenders", members: [{ name: "alice" }, { name: "bob" }], verify: { username: "alice", password: PW.alice } })]);
     expect(badAdmin.failures[0].message).toContain("PASWS013E");
     for (const [d, r] of [[d1, ok], [d2, bad], [d3, badAdmin]] as const) {
       const surface = fx.leakSurface(d, r);

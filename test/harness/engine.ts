@@ -1,15 +1,20 @@
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { OperationJournal } from "./checkpoint";
 import { HostCallError, startHost, type ProviderHost, type Props } from "./host";
 import { formatResult } from "./format";
-import { PROVIDER_KEY, Semaphore, changedKeys, depsOf, resolveRefs, sameJson } from "./graph";
+import { PROVIDER_KEY, Semaphore, changedKeys, depsOf, propertyDepsOf, resolveRefs, sameJson } from "./graph";
+import { applyIgnoreChanges, inputsWithCondemned, protectedError, urnOf, type RegistrationOptions } from "./options";
+import { loadState, saveState, type StateResource } from "./state";
 import { StateCipher, containsSecret, isSecret, secret, unwrapSecrets } from "./values";
 
 export { changedKeys } from "./graph";
+export type { StateResource } from "./state";
+export type { RegistrationOptions } from "./options";
 
-/** One resource the program declares (what `new X(name, props)` registers). */
-export interface DesiredResource {
+/** One resource the program declares (what `new X(name, props, opts)` registers), with its resource options. */
+export interface DesiredResource extends RegistrationOptions {
   name: string;
   /** Type token, e.g. `pulumi-nodejs:dynamic/pam:SpsLocalUser`. */
   type: string;
@@ -17,27 +22,9 @@ export interface DesiredResource {
   provider: unknown;
   /** Inputs; may hold `secret(...)` and `ref(name, key)` values. */
   inputs: Props;
-  dependsOn?: string[];
-  additionalSecretOutputs?: string[];
-  deleteBeforeReplace?: boolean;
-  retainOnDelete?: boolean;
 }
 
-/** One resource as kept in the harness state (secrets as wrappers in memory, ciphertext on disk). */
-export interface StateResource {
-  urn: string;
-  name: string;
-  type: string;
-  id: string;
-  inputs: Props;
-  outputs: Props;
-  dependencies: string[];
-  additionalSecretOutputs: string[];
-  retainOnDelete?: boolean;
-  initErrors?: string[];
-}
-
-export type StepOp = "create" | "update" | "replace" | "delete" | "same" | "refresh" | "gone";
+export type StepOp = "create" | "update" | "replace" | "delete" | "same" | "refresh" | "gone" | "read" | "discard";
 export interface Step {
   op: StepOp;
   name: string;
@@ -67,7 +54,7 @@ export interface DeploymentOptions {
   stack?: string;
   /** Stack config, namespaced keys (`sps:url`); secure values as `secret(...)`. */
   config?: Props;
-  /** The engine's `--parallel` (default 8: 4 x 2 cores). */
+  /** The engine's `--parallel` (default 4 x CPUs, as `pulumi up`: pkg/cmd/pulumi/operations/up.go). */
   parallelism?: number;
   /** Extra environment for the host process. */
   env?: NodeJS.ProcessEnv;
@@ -78,19 +65,50 @@ export interface UpSession {
   /** The provider host serving this operation (tests interrupt it as the engine does on cancel). */
   readonly host: ProviderHost;
   register(d: DesiredResource): Promise<Props>;
+  /** `X.get(name, id)` / `new X(name, props, {id})`: a Read step (also in preview); the resource is kept as external. */
+  read(d: DesiredResource, id: string): Promise<Props>;
   finish(): Promise<OperationResult>;
+}
+
+
+/** The dependency key of a `dependsOn` entry or reference: a URN as given, otherwise a resource name. */
+const isUrn = (k: string) => k.startsWith("urn:pulumi:");
+const message = (e: unknown) => (e instanceof HostCallError ? e.details : String((e as Error)?.message ?? e));
+
+/** Per-operation bookkeeping of an `up` (see {@link Deployment.begin}). */
+interface UpContext {
+  host: ProviderHost;
+  preview: boolean;
+  result: OperationResult;
+  /** URNs registered (or read) so far in this operation; their old state entries are not removed at the end. */
+  registered: Set<string>;
+  /** URNs whose step has started (their dependencies are done); a program cannot register a dependent earlier. */
+  stepped: Set<string>;
+  /** Old URNs taken over through `aliases`. */
+  aliased: Set<string>;
+  /** Old copies of resources replaced in this operation (their delete is part of the replace step). */
+  replacedCopies: Set<StateResource>;
+  /** URNs of resources deleted early by a delete-before-replace of one of their dependencies. */
+  dbrDeleted: Set<string>;
+  /** Name → URNs registered under that name (references and `dependsOn` by name). */
+  byName: Map<string, string[]>;
 }
 
 /**
  * A stand-in for the Pulumi engine's deployment logic, driving the real dynamic-provider host over gRPC.
- * It follows the engine's RPC order, marshalling and secret rules (see README.md here).
+ * The rules it follows, and those it does not, are listed in README.md here.
  */
 export class Deployment {
   readonly project: string;
   readonly stack: string;
   readonly parallelism: number;
   private cipher: StateCipher;
+  /** Live resources by URN. */
   private resources = new Map<string, StateResource>();
+  /** Old copies of create-before-delete replacements not deleted yet (engine snapshot `Delete: true`). */
+  private pendingDeletes: StateResource[] = [];
+  /** The stack config of the last `up` (refresh and destroy configure the provider with it). */
+  private storedConfig?: Props;
   /** The host of the last operation (for stderr/stdout assertions). */
   lastHost?: ProviderHost;
   /** Operations cut by a killed host (pending creates carried until a refresh). */
@@ -99,7 +117,7 @@ export class Deployment {
   constructor(private readonly opts: DeploymentOptions) {
     this.project = opts.project ?? "project";
     this.stack = opts.stack ?? "dev";
-    this.parallelism = opts.parallelism ?? 8;
+    this.parallelism = opts.parallelism ?? 4 * os.availableParallelism();
     const keyFile = `${opts.stateFile}.key`;
     this.cipher = fs.existsSync(keyFile) ? StateCipher.fromKey(fs.readFileSync(keyFile, "utf8")) : StateCipher.generate();
     if (!fs.existsSync(keyFile)) {
@@ -107,37 +125,58 @@ export class Deployment {
       fs.writeFileSync(keyFile, this.cipher.exportKey(), { mode: 0o600 });
     }
     this.journal = new OperationJournal(opts.stateFile);
-    if (fs.existsSync(opts.stateFile)) {
-      const raw = JSON.parse(fs.readFileSync(opts.stateFile, "utf8")) as { resources: StateResource[] };
-      for (const r of this.cipher.open(raw.resources) as StateResource[]) this.resources.set(r.name, r);
-    }
+    const loaded = loadState(opts.stateFile, this.cipher, this.project, this.stack);
+    this.resources = loaded.resources;
+    this.pendingDeletes = loaded.pendingDeletes;
+    this.storedConfig = loaded.config;
   }
 
-  /** Resources in state, by name (secrets as wrappers). */
+  /** Live resources in state by name (the last one wins when two share a name; see {@link stateByUrn}). */
   get state(): ReadonlyMap<string, StateResource> {
+    return new Map([...this.resources.values()].map((r) => [r.name, r]));
+  }
+
+  /** Live resources in state by URN. */
+  get stateByUrn(): ReadonlyMap<string, StateResource> {
     return this.resources;
   }
 
-  urn(type: string, name: string): string {
-    return `urn:pulumi:${this.stack}::${this.project}::${type}::${name}`;
+  /** Old copies of replaced resources whose delete is still due (deleted by the next up or destroy). */
+  get pendingDeleteResources(): readonly StateResource[] {
+    return this.pendingDeletes;
   }
 
+  /** The stack config stored at the last up, if any. */
+  get lastUpConfig(): Props | undefined {
+    return this.storedConfig;
+  }
+
+  urn(type: string, name: string, parent?: string): string {
+    return urnOf(this.stack, this.project, type, name, parent);
+  }
+
+  /** The stack config the next `up` uses. */
+  get config(): Props | undefined {
+    return this.opts.config;
+  }
+
+  /** Sets the stack config the next `up` uses (as `pulumi config set` does). */
   setConfig(config: Props): void {
     this.opts.config = config;
   }
 
   private save(): void {
-    const sealed = this.cipher.seal([...this.resources.values()]);
-    fs.mkdirSync(path.dirname(this.opts.stateFile), { recursive: true });
-    fs.writeFileSync(this.opts.stateFile, JSON.stringify({ version: 1, project: this.project, stack: this.stack, resources: sealed }, null, 2));
+    saveState(this.opts.stateFile, this.cipher, {
+      project: this.project, stack: this.stack, resources: this.resources, pendingDeletes: this.pendingDeletes, config: this.storedConfig,
+    });
   }
 
-  private async withHost<T>(fn: (h: ProviderHost) => Promise<T>): Promise<T> {
+  private async withHost<T>(config: Props | undefined, fn: (h: ProviderHost) => Promise<T>): Promise<T> {
     const host = await startHost({ cwd: this.opts.hostCwd, project: this.project, env: this.opts.env });
     this.lastHost = host;
     try {
-      // Configure always comes first, with the whole stack config (as the engine does for dynamic providers).
-      await host.configure(this.opts.config ?? {});
+      // Configure always comes first, with the whole stack config.
+      await host.configure(config ?? {});
       return await fn(host);
     } finally {
       await host.stop();
@@ -155,7 +194,8 @@ export class Deployment {
 
   /** `pulumi up` (or `pulumi preview` with `{preview: true}`) of the desired resources. */
   async up(desired: DesiredResource[], o: { preview?: boolean } = {}): Promise<OperationResult> {
-    if (new Set(desired.map((d) => d.name)).size !== desired.length) throw new Error("duplicate resource names in the desired set");
+    const urns = desired.map((d) => this.urn(d.type, d.name, d.parent));
+    if (new Set(urns).size !== urns.length) throw new Error("duplicate resource URNs in the desired set");
     const session = await this.begin(o);
     await Promise.all(desired.map((d) => session.register(d).catch(() => undefined)));
     return session.finish();
@@ -170,7 +210,6 @@ export class Deployment {
   async begin(o: { preview?: boolean } = {}): Promise<UpSession> {
     const preview = !!o.preview;
     const result: OperationResult = { kind: preview ? "preview" : "up", steps: [], failures: [], outputs: {}, ok: true, warnings: this.journal.startWarnings() };
-    const pendingDeletes: StateResource[] = [];
     const host = await startHost({ cwd: this.opts.hostCwd, project: this.project, env: this.opts.env });
     this.lastHost = host;
     try {
@@ -179,43 +218,65 @@ export class Deployment {
       await host.stop();
       throw e;
     }
+    const ctx: UpContext = { host, preview, result, registered: new Set(), stepped: new Set(), replacedCopies: new Set(), aliased: new Set(), dbrDeleted: new Set(), byName: new Map() };
     const sem = new Semaphore(this.parallelism);
-    /** Per name: settles with outputs, or undefined when the step failed or was skipped. */
+    /** Per dependency key (name and URN): settles with outputs, or undefined when the step failed or was skipped. */
     const done = new Map<string, { promise: Promise<Props | undefined>; settle(v: Props | undefined): void }>();
-    const registered = new Set<string>();
+    const settledKeys = new Set<string>();
     let stopped = false;
-    const slot = (name: string) => {
-      let e = done.get(name);
+    const slot = (key: string) => {
+      let e = done.get(key);
       if (!e) {
         let settle!: (v: Props | undefined) => void;
         const promise = new Promise<Props | undefined>((r) => (settle = r));
-        e = { promise, settle };
-        done.set(name, e);
+        e = { promise, settle: (v) => (settledKeys.add(key), settle(v)) };
+        done.set(key, e);
       }
       return e;
     };
+    const urnsOf = (key: string) => (isUrn(key) ? [key] : ctx.byName.get(key) ?? []);
+    const fail = (d: DesiredResource, e: unknown) => {
+      stopped = true;
+      result.ok = false;
+      result.failures.push({ name: d.name, type: d.type, message: message(e) });
+    };
+    /** Claims the URN and waits for the dependencies; undefined when one failed. */
+    const enter = async (d: DesiredResource): Promise<{ urn: string; depOuts: Map<string, Props | undefined>; deps: string[] } | undefined> => {
+      const urn = this.urn(d.type, d.name, d.parent);
+      if (ctx.registered.has(urn)) throw new Error(`resource ${urn} registered twice`);
+      ctx.registered.add(urn);
+      ctx.byName.set(d.name, [...(ctx.byName.get(d.name) ?? []), urn]);
+      const keys = depsOf(d);
+      const depOuts = new Map<string, Props | undefined>();
+      for (const k of keys) depOuts.set(k, await slot(k).promise);
+      if ([...depOuts.values()].some((x) => x === undefined)) return undefined; // a dependency failed: skipped
+      ctx.stepped.add(urn);
+      return { urn, depOuts, deps: [...new Set(keys.flatMap(urnsOf))] };
+    };
+    const settle = (d: DesiredResource, outs: Props | undefined) => {
+      slot(d.name).settle(outs);
+      slot(this.urn(d.type, d.name, d.parent)).settle(outs);
+      if (outs === undefined) throw new Error(`${d.name}: ${result.failures.find((f) => f.name === d.name)?.message ?? "skipped after an earlier failure"}`);
+      return outs;
+    };
 
     const run = async (d: DesiredResource): Promise<Props | undefined> => {
-      const deps = depsOf(d);
-      const depOuts = new Map<string, Props | undefined>();
-      for (const n of deps) depOuts.set(n, await slot(n).promise);
-      if ([...depOuts.values()].some((x) => x === undefined)) return undefined; // a dependency failed: skipped
+      const entered = await enter(d);
+      if (!entered) return undefined;
       await sem.acquire();
       try {
         if (stopped) return undefined; // the engine starts no new steps after a failure
-        return await this.step(host, d, resolveRefs(d.inputs, depOuts) as Props, deps, preview, result, pendingDeletes);
+        const propertyDeps = Object.fromEntries(Object.entries(propertyDepsOf(d)).map(([k, xs]) => [k, [...new Set(xs.flatMap(urnsOf))]]));
+        const inputs = resolveRefs(d.inputs, entered.depOuts) as Props;
+        return await this.step(ctx, d, entered.urn, inputs, entered.deps, propertyDeps);
       } catch (e) {
-        stopped = true;
-        result.ok = false;
-        result.failures.push({ name: d.name, type: d.type, message: e instanceof HostCallError ? e.details : String((e as Error).message) });
+        fail(d, e);
         if (e instanceof HostCallError && e.initFailed && !preview) {
-          const urn = this.urn(d.type, d.name);
           const inputs = { ...d.inputs, [PROVIDER_KEY]: d.provider };
           // The engine annotates partial outputs with secrets like any other outputs (provider_plugin.go annotateSecrets).
           const outputs = this.markSecrets(e.initFailed.properties, this.secretKeysOf(inputs, d.additionalSecretOutputs ?? []));
-          this.resources.set(d.name, {
-            urn, name: d.name, type: d.type, id: e.initFailed.id, inputs,
-            outputs, dependencies: deps, additionalSecretOutputs: d.additionalSecretOutputs ?? [], initErrors: e.initFailed.reasons,
+          this.resources.set(entered.urn, {
+            ...this.entryBase(d, entered.urn, entered.deps, {}), id: e.initFailed.id, inputs, outputs, initErrors: e.initFailed.reasons,
           });
         }
         return undefined;
@@ -224,55 +285,86 @@ export class Deployment {
       }
     };
 
+    const read = async (d: DesiredResource, id: string): Promise<Props | undefined> => {
+      const entered = await enter(d);
+      if (!entered) return undefined;
+      await sem.acquire();
+      try {
+        if (stopped) return undefined;
+        return await this.readStep(ctx, d, entered.urn, id, resolveRefs(d.inputs, entered.depOuts) as Props, entered.deps);
+      } catch (e) {
+        fail(d, e);
+        return undefined;
+      } finally {
+        sem.release();
+      }
+    };
+
     return {
       host,
-      register: async (d) => {
-        if (registered.has(d.name)) throw new Error(`resource ${d.name} registered twice`);
-        registered.add(d.name);
-        const outs = await run(d).catch(() => undefined);
-        slot(d.name).settle(outs);
-        if (outs === undefined) throw new Error(`${d.name}: ${result.failures.find((f) => f.name === d.name)?.message ?? "skipped after an earlier failure"}`);
-        return outs;
-      },
+      register: async (d) => settle(d, await run(d).catch((e) => (fail(d, e), undefined))),
+      read: async (d, id) => settle(d, await read(d, id).catch((e) => (fail(d, e), undefined))),
       finish: async () => {
         try {
           // A dependency that was never registered leaves its dependents waiting: fail them now.
-          for (const [name, e] of done) if (!registered.has(name)) e.settle(undefined);
+          for (const [key, e] of done) if (!settledKeys.has(key)) e.settle(undefined);
           await Promise.all([...done.values()].map((e) => e.promise));
+          const removed = [...this.resources.values()].filter((r) => !ctx.registered.has(r.urn) && !ctx.aliased.has(r.urn));
           if (!preview && result.ok) {
-            const removed = [...this.resources.values()].filter((r) => !registered.has(r.name));
-            await this.deleteAll(host, removed, result);
-            for (const r of pendingDeletes) await this.deleteOne(host, r, result, "replace").catch(() => undefined);
+            await this.deleteAll(host, [...removed, ...this.pendingDeletes], result, ctx.replacedCopies);
           } else if (preview) {
-            for (const r of this.resources.values()) if (!registered.has(r.name)) result.steps.push({ op: "delete", name: r.name, type: r.type });
+            for (const r of [...removed, ...this.pendingDeletes]) result.steps.push({ op: r.external ? "discard" : "delete", name: r.name, type: r.type });
           }
         } finally {
           await host.stop();
         }
         result.warnings!.push(...this.journal.settle(host));
-        if (!preview) this.save();
+        if (!preview) {
+          this.storedConfig = this.opts.config ?? {};
+          this.save();
+        }
         for (const r of this.resources.values()) result.outputs[r.name] = r.outputs;
         return result;
       },
     };
   }
 
-  private async step(
-    host: ProviderHost, d: DesiredResource, inputs: Props, deps: string[], preview: boolean,
-    result: OperationResult, pendingDeletes: StateResource[],
-  ): Promise<Props> {
-    const urn = this.urn(d.type, d.name);
+  /** The state entry of a registration, without id, inputs and outputs. */
+  private entryBase(d: DesiredResource, urn: string, deps: string[], propertyDependencies: Record<string, string[]>): Omit<StateResource, "id" | "inputs" | "outputs"> {
+    return {
+      urn, name: d.name, type: d.type, parent: d.parent, dependencies: deps, propertyDependencies,
+      additionalSecretOutputs: d.additionalSecretOutputs ?? [], protect: d.protect || undefined, retainOnDelete: d.retainOnDelete || undefined,
+    };
+  }
+
+  /** The old state of a registration: by URN, else by one of its aliases not taken yet. */
+  private oldOf(ctx: UpContext, urn: string, aliases: string[] | undefined): StateResource | undefined {
+    const own = this.resources.get(urn);
+    if (own) return own;
+    for (const a of aliases ?? []) {
+      const r = this.resources.get(a);
+      if (r && !ctx.registered.has(a) && !ctx.aliased.has(a)) {
+        ctx.aliased.add(a);
+        return r;
+      }
+    }
+    return undefined;
+  }
+
+  private async step(ctx: UpContext, d: DesiredResource, urn: string, resolved: Props, deps: string[], propertyDeps: Record<string, string[]>): Promise<Props> {
+    const { host, preview, result } = ctx;
+    const old = this.oldOf(ctx, urn, d.aliases);
+    // ignoreChanges applies to the new inputs before Check (engine processIgnoreChanges); not on create.
+    const inputs = old ? applyIgnoreChanges(old.inputs, resolved, d.ignoreChanges) : resolved;
     const news: Props = { ...inputs, [PROVIDER_KEY]: d.provider };
     const secretKeys = this.secretKeysOf(news, d.additionalSecretOutputs ?? []);
     const plainNews = unwrapSecrets(news) as Props;
-    const old = this.resources.get(d.name);
+    const base = this.entryBase(d, urn, deps, propertyDeps);
     const record = (id: string, outputs: Props) => {
-      const entry: StateResource = {
-        urn, name: d.name, type: d.type, id, inputs: news, outputs: this.markSecrets(outputs, secretKeys),
-        dependencies: deps, additionalSecretOutputs: d.additionalSecretOutputs ?? [], retainOnDelete: d.retainOnDelete,
-      };
+      const entry: StateResource = { ...base, id, inputs: news, outputs: this.markSecrets(outputs, secretKeys) };
       if (!preview) {
-        this.resources.set(d.name, entry);
+        if (old && old.urn !== urn && this.resources.get(old.urn) === old) this.resources.delete(old.urn); // moved by alias
+        this.resources.set(urn, entry);
         this.save(); // the CLI checkpoints state as each step completes
       }
       return entry.outputs;
@@ -289,16 +381,10 @@ export class Deployment {
       return record(c.id, c.properties);
     };
 
-    if (!old || old.initErrors) {
-      if (old?.initErrors && !preview) {
-        // A partially created resource is updated on the next up (engine `continueStepsFromDiff`).
-        const ins = await checked(unwrapSecrets(old.inputs) as Props);
-        const u = await this.journal.track({ op: "update", urn, name: d.name, type: d.type, id: old.id }, () => host.update(urn, old.id, unwrapSecrets(old.outputs) as Props, ins, unwrapSecrets(old.inputs) as Props));
-        result.steps.push({ op: "update", name: d.name, type: d.type, keys: changedKeys(old.inputs, news) });
-        return record(old.id, u.properties);
-      }
+    if (!old) {
       const outs = await create();
-      result.steps.push({ op: "create", name: d.name, type: d.type });
+      // A resource deleted early by a dependency's delete-before-replace comes back as its replacement.
+      result.steps.push(ctx.dbrDeleted.has(urn) ? { op: "replace", name: d.name, type: d.type, keys: [] } : { op: "create", name: d.name, type: d.type });
       return outs;
     }
 
@@ -311,23 +397,29 @@ export class Deployment {
       // No diff(): the engine compares old and new inputs itself, __provider included.
       changes = Object.keys({ ...oldInputs, ...ins }).some((k) => !sameJson(oldInputs[k], ins[k])) ? "some" : "none";
     }
+    // A partially created resource (init errors) is always updated at least (engine continueStepsFromDiff).
+    if (old.initErrors && changes === "none") changes = "some";
     const keys = changedKeys(old.inputs, news);
     if (changes === "none") {
-      if (!preview) this.resources.set(d.name, { ...old, inputs: news, dependencies: deps });
+      if (!preview) this.resources.set(urn, { ...old, ...base, id: old.id, inputs: news, outputs: old.outputs });
+      if (!preview && old.urn !== urn) this.resources.delete(old.urn);
       result.steps.push({ op: "same", name: d.name, type: d.type });
       return old.outputs;
     }
     if (diff.replaces.length > 0) {
+      if (d.protect ?? old.protect) throw new Error(`unable to replace resource "${urn}" as it is currently marked for protection (replacement keys: ${diff.replaces.join(", ")})`);
       result.steps.push({ op: "replace", name: d.name, type: d.type, keys: diff.replaces });
       if (preview) return record("", await checked({}));
       const dbr = d.deleteBeforeReplace ?? diff.deleteBeforeReplace;
       if (dbr) {
-        await host.delete(urn, old.id, oldOutputs, oldInputs);
-        this.resources.delete(d.name);
+        await this.deleteDependentsFirst(ctx, old);
+        await this.deleteOne(host, old, result, "replace");
         return await create();
       }
       const outs = await create();
-      pendingDeletes.push(old);
+      // The old copy stays in state, marked for deletion, until the end of this (successful) operation.
+      this.pendingDeletes.push(old);
+      ctx.replacedCopies.add(old);
       return outs;
     }
     result.steps.push({ op: "update", name: d.name, type: d.type, keys });
@@ -336,31 +428,90 @@ export class Deployment {
     return record(old.id, u.properties);
   }
 
+  /**
+   * Delete-before-replace of `root`: its dependents that a change of `root` would replace are deleted first,
+   * dependents of dependents before them (engine calculateDependentReplacements): each dependent's inputs
+   * that came from a condemned resource become unknown, and its provider's Diff decides.
+   */
+  private async deleteDependentsFirst(ctx: UpContext, root: StateResource): Promise<void> {
+    const condemned = new Set([root.urn]);
+    const order: StateResource[] = [];
+    const visit = (urn: string) => {
+      for (const r of this.resources.values()) {
+        if (ctx.stepped.has(r.urn) || condemned.has(r.urn) || !r.dependencies.includes(urn)) continue;
+        order.push(r);
+        condemned.add(r.urn);
+        visit(r.urn);
+      }
+    };
+    visit(root.urn);
+    const replaced = new Set([root.urn]);
+    const toDelete: StateResource[] = [];
+    for (const r of order) {
+      if (r.external) continue;
+      const { inputs, hit } = inputsWithCondemned(unwrapSecrets(r.inputs) as Props, r.propertyDependencies ?? {}, replaced);
+      if (!hit) continue;
+      const diff = await ctx.host.diff(r.urn, r.id, unwrapSecrets(r.outputs) as Props, inputs, unwrapSecrets(r.inputs) as Props);
+      if (diff.replaces.length === 0) continue;
+      replaced.add(r.urn);
+      toDelete.push(r);
+    }
+    for (const r of toDelete.reverse()) {
+      await this.deleteOne(ctx.host, r, ctx.result, "replace");
+      ctx.dbrDeleted.add(r.urn);
+    }
+  }
+
+  /**
+   * `Resource.get` / `new X(name, props, {id})`: `Read(id, properties = props, inputs = props)` (engine
+   * ReadStep), in preview too. The resource is stored as external: refresh reads it, nothing deletes it.
+   */
+  private async readStep(ctx: UpContext, d: DesiredResource, urn: string, id: string, inputs: Props, deps: string[]): Promise<Props> {
+    const props = unwrapSecrets({ ...inputs, [PROVIDER_KEY]: d.provider }) as Props;
+    const r = await ctx.host.read(urn, id, props, props);
+    // The host always adds __provider, so the engine never sees an empty answer ("does not exist"); it keeps the requested id.
+    const outputs = this.markSecrets(r.properties, new Set(d.additionalSecretOutputs ?? []));
+    if (!ctx.preview) {
+      this.resources.set(urn, { ...this.entryBase(d, urn, deps, {}), id: r.id || id, inputs: { ...inputs, [PROVIDER_KEY]: d.provider }, outputs, external: true });
+    }
+    ctx.result.steps.push({ op: "read", name: d.name, type: d.type });
+    return outputs;
+  }
+
+  private forget(r: StateResource): void {
+    if (this.resources.get(r.urn) === r) this.resources.delete(r.urn);
+    this.pendingDeletes = this.pendingDeletes.filter((x) => x !== r);
+  }
+
   private async deleteOne(host: ProviderHost, r: StateResource, result: OperationResult, why: "delete" | "replace"): Promise<void> {
     try {
-      if (!r.retainOnDelete) await this.journal.track({ op: "delete", urn: r.urn, name: r.name, type: r.type, id: r.id }, () => host.delete(r.urn, r.id, unwrapSecrets(r.outputs) as Props, unwrapSecrets(r.inputs) as Props));
-      if (this.resources.get(r.name) === r) this.resources.delete(r.name);
-      if (why === "delete") result.steps.push({ op: "delete", name: r.name, type: r.type });
+      if (r.protect && !r.external) throw protectedError(r.urn);
+      // retainOnDelete: the engine skips the Delete call (step.go); an external (read) resource is only discarded.
+      if (!r.retainOnDelete && !r.external) {
+        await this.journal.track({ op: "delete", urn: r.urn, name: r.name, type: r.type, id: r.id }, () => host.delete(r.urn, r.id, unwrapSecrets(r.outputs) as Props, unwrapSecrets(r.inputs) as Props));
+      }
+      this.forget(r);
+      if (why === "delete") result.steps.push({ op: r.external ? "discard" : "delete", name: r.name, type: r.type });
     } catch (e) {
       result.ok = false;
-      result.failures.push({ name: r.name, type: r.type, message: e instanceof HostCallError ? e.details : String(e) });
+      result.failures.push({ name: r.name, type: r.type, message: message(e) });
       throw e;
     }
   }
 
   /** Deletes in reverse dependency order (dependents first), up to `parallelism` at a time. */
-  private async deleteAll(host: ProviderHost, doomed: StateResource[], result: OperationResult): Promise<void> {
+  private async deleteAll(host: ProviderHost, doomed: StateResource[], result: OperationResult, replacedCopies = new Set<StateResource>()): Promise<void> {
     const sem = new Semaphore(this.parallelism);
-    const done = new Map<string, Promise<boolean>>();
+    const done = new Map<StateResource, Promise<boolean>>();
     let stopped = false;
-    const dependents = (n: string) => doomed.filter((r) => r.dependencies.includes(n)).map((r) => r.name);
+    const dependents = (r: StateResource) => doomed.filter((x) => x !== r && x.urn !== r.urn && x.dependencies.includes(r.urn));
     const run = async (r: StateResource): Promise<boolean> => {
-      const waits = await Promise.all(dependents(r.name).map((n) => done.get(n)!));
+      const waits = await Promise.all(dependents(r).map((x) => get(x)));
       if (waits.some((ok) => !ok)) return false;
       await sem.acquire();
       try {
         if (stopped) return false;
-        await this.deleteOne(host, r, result, "delete");
+        await this.deleteOne(host, r, result, replacedCopies.has(r) ? "replace" : "delete");
         return true;
       } catch {
         stopped = true;
@@ -370,18 +521,23 @@ export class Deployment {
       }
     };
     // Promises are created lazily so that a resource waits for dependents created later in the list.
-    const get = (r: StateResource) => {
-      if (!done.has(r.name)) done.set(r.name, Promise.resolve().then(() => run(r)));
-      return done.get(r.name)!;
+    const get = (r: StateResource): Promise<boolean> => {
+      if (!done.has(r)) done.set(r, Promise.resolve().then(() => run(r)));
+      return done.get(r)!;
     };
     for (const r of doomed) get(r);
     await Promise.all([...done.values()]);
   }
 
+  /** The config refresh and destroy configure the provider with: the one stored at the last up (they do not run the program). */
+  private configForStateOperations(): Props | undefined {
+    return this.storedConfig ?? this.opts.config;
+  }
+
   /** `pulumi refresh`: Read every resource; an empty id drops it from state; drift is reported by key. */
   async refresh(): Promise<OperationResult> {
     const result: OperationResult = { kind: "refresh", steps: [], failures: [], outputs: {}, ok: true };
-    await this.withHost(async (host) => {
+    await this.withHost(this.configForStateOperations(), async (host) => {
       const sem = new Semaphore(this.parallelism);
       await Promise.all(
         [...this.resources.values()].map(async (r) => {
@@ -389,14 +545,14 @@ export class Deployment {
           try {
             const read = await host.read(r.urn, r.id, unwrapSecrets(r.outputs) as Props, unwrapSecrets(r.inputs) as Props);
             if (!read.id) {
-              this.resources.delete(r.name);
+              this.forget(r);
               result.steps.push({ op: "gone", name: r.name, type: r.type });
               return;
             }
             const secretKeys = new Set([...Object.keys(r.outputs).filter((k) => isSecret(r.outputs[k])), ...r.additionalSecretOutputs]);
             const outputs = this.markSecrets(read.properties, secretKeys);
             const inputs = read.inputs ? this.markSecrets(read.inputs, this.secretKeysOf(r.inputs, [])) : r.inputs;
-            this.resources.set(r.name, { ...r, id: read.id, outputs, inputs });
+            this.resources.set(r.urn, { ...r, id: read.id, outputs, inputs });
             // Drift is what the provider's Diff says about the refreshed outputs against the declared inputs
             // (engine RefreshStep): an output the provider merely learned (a timestamp) is not drift.
             const plainInputs = unwrapSecrets(inputs) as Props;
@@ -406,7 +562,7 @@ export class Deployment {
             result.steps.push(drifted ? { op: "refresh", name: r.name, type: r.type, keys } : { op: "same", name: r.name, type: r.type });
           } catch (e) {
             result.ok = false;
-            result.failures.push({ name: r.name, type: r.type, message: e instanceof HostCallError ? e.details : String(e) });
+            result.failures.push({ name: r.name, type: r.type, message: message(e) });
           } finally {
             sem.release();
           }
@@ -420,21 +576,21 @@ export class Deployment {
   }
 
   /**
-   * `X.get(name, id)` / `new X(name, props, {id})`: a Read with the given props as both properties and
-   * inputs (engine ReadStep). Returns the outputs, or undefined when the provider answers an empty id.
+   * `X.get(name, id)` outside a program run: only the Read (engine ReadStep), state untouched. Returns the
+   * outputs, or undefined when the provider answers an empty id. In a program, use {@link UpSession.read}.
    */
   async get(d: DesiredResource, id: string): Promise<Props | undefined> {
-    return this.withHost(async (host) => {
+    return this.withHost(this.opts.config, async (host) => {
       const props = unwrapSecrets({ ...d.inputs, [PROVIDER_KEY]: d.provider }) as Props;
-      const r = await host.read(this.urn(d.type, d.name), id, props, props);
+      const r = await host.read(this.urn(d.type, d.name, d.parent), id, props, props);
       return r.id ? r.properties : undefined;
     });
   }
 
-  /** `pulumi destroy`: deletes everything, dependents first. */
+  /** `pulumi destroy`: deletes everything (old copies of replaced resources included), dependents first. */
   async destroy(): Promise<OperationResult> {
     const result: OperationResult = { kind: "destroy", steps: [], failures: [], outputs: {}, ok: true };
-    await this.withHost((host) => this.deleteAll(host, [...this.resources.values()], result));
+    await this.withHost(this.configForStateOperations(), (host) => this.deleteAll(host, [...this.resources.values(), ...this.pendingDeletes], result));
     this.save();
     for (const r of this.resources.values()) result.outputs[r.name] = r.outputs;
     return result;

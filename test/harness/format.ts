@@ -1,8 +1,8 @@
 import type { OperationResult, Step } from "./engine";
 
-const SYMBOL: Record<Step["op"], string> = { create: "+", update: "~", replace: "+-", delete: "-", same: " ", refresh: "~", gone: "-" };
-const PAST: Record<Step["op"], string> = { create: "created", update: "updated", replace: "replaced", delete: "deleted", same: "unchanged", refresh: "drifted", gone: "deleted (gone)" };
-const FUTURE: Record<Step["op"], string> = { create: "create", update: "update", replace: "replace", delete: "delete", same: "unchanged", refresh: "drift", gone: "delete (gone)" };
+const SYMBOL: Record<Step["op"], string> = { create: "+", update: "~", replace: "+-", delete: "-", same: " ", refresh: "~", gone: "-", read: ">", discard: "-" };
+const PAST: Record<Step["op"], string> = { create: "created", update: "updated", replace: "replaced", delete: "deleted", same: "unchanged", refresh: "drifted", gone: "deleted (gone)", read: "read", discard: "discarded" };
+const FUTURE: Record<Step["op"], string> = { create: "create", update: "update", replace: "replace", delete: "delete", same: "unchanged", refresh: "drift", gone: "delete (gone)", read: "read", discard: "discard" };
 
 /** Renders an operation like the Pulumi CLI's step list and resource summary. */
 export function formatResult(r: OperationResult, stack: string): string {
@@ -18,7 +18,7 @@ export function formatResult(r: OperationResult, stack: string): string {
   for (const f of r.failures) lines.push(` ** ${f.type.padEnd(width)}  ${f.name}  failed: ${f.message}`);
   const count = (op: Step["op"]) => r.steps.filter((s) => s.op === op).length;
   lines.push("Resources:");
-  for (const op of ["create", "update", "replace", "delete", "refresh", "gone"] as const) {
+  for (const op of ["create", "update", "replace", "delete", "refresh", "gone", "read", "discard"] as const) {
     if (count(op)) lines.push(`    ${SYMBOL[op]} ${count(op)} ${words[op]}`);
   }
   if (count("same")) lines.push(`    ${count("same")} unchanged`);

@@ -27,17 +27,24 @@ export function changedKeys(a: Props, b: Props): string[] {
   return [...keys].filter((k) => !sameJson(unwrapSecrets(a[k]), unwrapSecrets(b[k]))).sort();
 }
 
-/** Names a resource depends on: its output references and `dependsOn`. */
+/** Names of the resources whose outputs `v` references. */
+function refNames(v: unknown, into: string[] = []): string[] {
+  if (isRef(v)) into.push(v.__ref.name);
+  else if (isSecret(v)) refNames(v.value, into);
+  else if (Array.isArray(v)) v.forEach((x) => refNames(x, into));
+  else if (v && typeof v === "object") Object.values(v).forEach((x) => refNames(x, into));
+  return into;
+}
+
+/** Names (or URNs) a resource depends on: its output references and `dependsOn`. */
 export function depsOf(d: DesiredResource): string[] {
-  const refs: string[] = [];
-  const walk = (v: unknown) => {
-    if (isRef(v)) refs.push(v.__ref.name);
-    else if (isSecret(v)) walk(v.value);
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === "object") Object.values(v).forEach(walk);
-  };
-  walk(d.inputs);
-  return [...new Set([...refs, ...(d.dependsOn ?? [])])];
+  return [...new Set([...refNames(d.inputs), ...(d.dependsOn ?? [])])];
+}
+
+/** Per top-level input key, the names (or URNs) its value came from: the option if given, else its output references. */
+export function propertyDepsOf(d: DesiredResource): Record<string, string[]> {
+  if (d.propertyDependencies) return d.propertyDependencies;
+  return Object.fromEntries(Object.entries(d.inputs).map(([k, v]) => [k, [...new Set(refNames(v))]]).filter(([, xs]) => xs.length));
 }
 
 /** Replaces output references with the dependency's output (the unknown sentinel when not known: preview). */

@@ -4,8 +4,8 @@ import * as readline from "readline";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as P from "@pulumi/pulumi/proto/provider_pb";
 
-// The SDK's OWN copies of grpc and protobuf: grpc-js and google-protobuf check classes by identity, so
-// messages or credentials made by another installed copy can be rejected.
+// The SDK's OWN copies of grpc and protobuf: messages or credentials from another copy can be rejected
+// (the engine itself uses the SDK-generated stubs).
 const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 const fromSdk = (m: string) => require(require.resolve(m, { paths: [sdkDir] }));
 const grpc = fromSdk("@grpc/grpc-js");

@@ -1,35 +1,44 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import type { Deployment, DesiredResource, OperationResult } from "./engine";
+import type { Deployment, DesiredResource, OperationResult, RegistrationOptions } from "./engine";
 import type { Props } from "./host";
 import { UNKNOWN, isSecret, secret, unwrapSecrets } from "./values";
 
 const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic/";
 
 /**
- * What the SDK does not pass to mocks but the engine needs, per dynamic type token: the resource classes'
- * `additionalSecretOutputs` and their declared outputs (unknown during preview until created). Mirrors
- * provider/<vendor>/resources.ts; a type missing here still works (secret inputs stay secret), only its
- * extra secret outputs and preview unknowns are not known.
+ * The declared outputs per dynamic type token, unknown during preview until created (the SDK does not tell
+ * mocks which outputs a resource class declares). Mirrors provider/<vendor>/resources.ts; a type missing
+ * here still works, only its outputs are absent rather than unknown in preview. Resource options
+ * (additionalSecretOutputs, protect, ...) are read from each registration request instead.
  */
-export const RESOURCE_TYPES: Record<string, { additionalSecretOutputs: string[]; outputs: string[] }> = {
+export const RESOURCE_TYPES: Record<string, { outputs: string[] }> = {
   "pulumi-nodejs:dynamic/pam:SpsLocalUser": {
-    additionalSecretOutputs: ["password", "connection"],
     outputs: ["key", "passwordCreated", "passwordKey", "passwordInSync", "adopted", "url"],
   },
   "pulumi-nodejs:dynamic/pam:SpsLocalAccess": {
-    additionalSecretOutputs: ["passwords", "connection"],
     outputs: ["userKeys", "groupKeys", "passwordInSync", "passwordManaged", "membersInSync", "groupMemberKeys", "pruned", "url"],
   },
   "pulumi-nodejs:dynamic/pam:SpsLocalUserGroup": {
-    additionalSecretOutputs: ["connection"],
     outputs: ["key", "memberKeys", "membersInSync", "adopted", "adoptedMembers", "url"],
   },
   "pulumi-nodejs:dynamic/pam:PsmSuspendPermission": {
-    additionalSecretOutputs: ["verify", "connection"],
     outputs: ["groupId", "adopted", "removedAtAdoption", "actualMembers", "membersInSync", "manualOptions", "verification", "url"],
   },
 };
+
+/** What a registration or read request carries besides inputs (the mock API passes none of it to newResource). */
+interface RequestOptions {
+  parentMockUrn: string;
+  dependencies: string[];
+  options: Omit<RegistrationOptions, "parent" | "dependsOn" | "aliases" | "propertyDependencies">;
+  propertyDependencies: Record<string, string[]>;
+  aliases: AliasProto[];
+}
+interface AliasProto {
+  getUrn(): string;
+  getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+}
 
 /** Options of {@link runProgram}. */
 export interface RunProgramOptions {
@@ -81,9 +90,15 @@ export async function runProgram(o: RunProgramOptions): Promise<ProgramRun> {
   const session = await o.deployment.begin({ preview: o.preview });
   const programErrors: string[] = [];
   const providers: Record<string, string> = {};
-  const deps = new Map<string, string[]>();
   const onRejection = (e: unknown) => programErrors.push(String((e as Error)?.message ?? e));
   process.on("unhandledRejection", onRejection);
+
+  // The mock monitor builds URNs from the last segment of the parent's type only; the engine qualifies
+  // with the parent's whole type. Mock URNs (parents, dependencies) are translated to engine URNs here.
+  const engineUrn = new Map<string, string>();
+  const toEngine = (mockUrn: string) => engineUrn.get(mockUrn) ?? mockUrn;
+  const requests = new Map<string, RequestOptions>();
+  const keyOf = (type: string, name: string) => `${type}::${name}`;
 
   await pulumi.runtime.setMocks(
     {
@@ -92,19 +107,24 @@ export async function runProgram(o: RunProgramOptions): Promise<ProgramRun> {
         if (!args.type.startsWith(DYNAMIC_PREFIX)) return { id: `${args.name}-id`, state: args.inputs };
         const { __provider: provider, ...inputs } = args.inputs as Props;
         providers[args.name] = String(unwrapSecrets(provider));
-        const known = RESOURCE_TYPES[args.type];
+        const req = requests.get(keyOf(args.type, args.name));
+        const parent = req?.parentMockUrn ? toEngine(req.parentMockUrn) : undefined;
         const desired: DesiredResource = {
           name: args.name,
           type: args.type,
           provider,
           inputs: engineUnknowns(inputs) as Props,
-          dependsOn: deps.get(args.name) ?? [],
-          additionalSecretOutputs: known?.additionalSecretOutputs ?? [],
+          parent,
+          dependsOn: (req?.dependencies ?? []).map(toEngine),
+          propertyDependencies: Object.fromEntries(Object.entries(req?.propertyDependencies ?? {}).map(([k, us]) => [k, us.map(toEngine)])),
+          aliases: (req?.aliases ?? []).map((a) => aliasUrn(o.deployment, a, args.type, args.name, parent, toEngine)),
+          ...req?.options,
         };
-        const outputs = await session.register(desired);
-        const id = o.deployment.state.get(args.name)?.id ?? "";
+        // `Resource.get` / `new X(name, props, {id})` reaches the mock as a readResource with an id: a Read step.
+        const outputs = args.id ? await session.read(desired, args.id) : await session.register(desired);
+        const id = o.deployment.stateByUrn.get(o.deployment.urn(args.type, args.name, parent))?.id ?? args.id ?? "";
         const state = toMockState(outputs);
-        if (o.preview && !id) for (const k of known?.outputs ?? []) if (state[k] === undefined) state[k] = UNKNOWN;
+        if (o.preview && !id) for (const k of RESOURCE_TYPES[args.type]?.outputs ?? []) if (state[k] === undefined) state[k] = UNKNOWN;
         return { id: id || undefined, state };
       },
     },
@@ -112,14 +132,41 @@ export async function runProgram(o: RunProgramOptions): Promise<ProgramRun> {
     o.stack ?? o.deployment.stack,
     !!o.preview,
   );
-  // The mock monitor does not hand dependencies to newResource; the engine needs them to order deletes
-  // (dependents first), so read them off each RegisterResourceRequest.
-  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: unknown): unknown };
+  // The mock monitor hands newResource neither dependencies nor resource options; the engine needs them
+  // (delete order, protect, ignoreChanges, secret outputs, ...), so read them off each request.
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: unknown): unknown; readResource(req: any, cb: unknown): unknown };
+  const remember = (req: any, read: boolean) => {
+    const parentMockUrn: string = req.getParent() || "";
+    const mockUrn = mockUrnOf(o.deployment, parentMockUrn, req.getType(), req.getName());
+    engineUrn.set(mockUrn, o.deployment.urn(req.getType(), req.getName(), parentMockUrn ? toEngine(parentMockUrn) : undefined));
+    const propertyDependencies: Record<string, string[]> = {};
+    if (!read) req.getPropertydependenciesMap().forEach((v: any, k: string) => (propertyDependencies[k] = (v.getUrnsList() as string[]).filter(isDynamicUrn)));
+    requests.set(keyOf(req.getType(), req.getName()), {
+      parentMockUrn,
+      // Only dynamic resources are deployed; a component dependency is represented by its children already.
+      dependencies: [...new Set(req.getDependenciesList() as string[])].filter(isDynamicUrn),
+      propertyDependencies,
+      aliases: read ? [] : req.getAliasesList(),
+      options: read
+        ? { additionalSecretOutputs: req.getAdditionalsecretoutputsList() }
+        : {
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            protect: req.getProtect() || undefined,
+            retainOnDelete: req.getRetainondelete() || undefined,
+            ignoreChanges: req.getIgnorechangesList(),
+            deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
+          },
+    });
+  };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req: any, cb: unknown) => {
-    const names = (req.getDependenciesList() as string[]).map((urn) => urn.split("::").pop()!);
-    deps.set(req.getName(), [...new Set(names)]);
+    remember(req, false);
     return register(req, cb);
+  };
+  const readResource = monitor.readResource.bind(monitor);
+  monitor.readResource = (req: any, cb: unknown) => {
+    remember(req, true);
+    return readResource(req, cb);
   };
 
   try {
@@ -139,6 +186,25 @@ export async function runProgram(o: RunProgramOptions): Promise<ProgramRun> {
   const result = await session.finish();
   if (programErrors.length) result.ok = false;
   return { result, programErrors: [...new Set(programErrors)], providers };
+}
+
+const isDynamicUrn = (urn: string) => (urn.split("::")[2] ?? "").split("$").pop()!.startsWith(DYNAMIC_PREFIX);
+
+/** The URN the mock monitor gives a resource (it qualifies by the last segment of the parent's type only). */
+function mockUrnOf(d: Deployment, parentMockUrn: string, type: string, name: string): string {
+  const parentType = parentMockUrn ? parentMockUrn.split("::")[2].split("$").pop() : undefined;
+  return `urn:pulumi:${d.stack}::${d.project}::${parentType ? `${parentType}$${type}` : type}::${name}`;
+}
+
+/** An alias of the request as an engine URN (a spec's missing parts default to the resource's own). */
+function aliasUrn(d: Deployment, a: AliasProto, type: string, name: string, parent: string | undefined, toEngine: (u: string) => string): string {
+  const spec = a.getSpec();
+  if (!spec) return toEngine(a.getUrn());
+  const aliasParent = spec.getNoparent() ? undefined : spec.getParenturn() ? toEngine(spec.getParenturn()) : parent;
+  const stack = spec.getStack() || d.stack;
+  const project = spec.getProject() || d.project;
+  const qualified = d.urn(spec.getType() || type, spec.getName() || name, aliasParent).split("::").slice(2).join("::");
+  return `urn:pulumi:${stack}::${project}::${qualified}`;
 }
 
 /** Stack config for a Deployment from the language host's variables (`PULUMI_CONFIG`, `PULUMI_CONFIG_SECRET_KEYS`). */
