@@ -29,8 +29,8 @@ export function pvwaBaseUrl(url: string): string {
 }
 
 /**
- * A logged-on PVWA Gen2 API client ([DOC] cyberark-pvwa.md §2, §11). Logon sends
- * `concurrentSession: true` (§11.4); the token goes raw in `Authorization`, never `Bearer` (§2.2);
+ * A logged-on PVWA Gen2 API client (CyberArk PVWA REST API documentation). Logon sends
+ * `concurrentSession: true` (needed by automation from 11.3 on); the token goes raw in `Authorization`, never `Bearer`;
  * a request whose token was rejected (401 / PASWS006E) is retried once after one re-logon.
  * The password and the token are registered with the HTTP client's Redactor.
  */
@@ -47,10 +47,13 @@ export class CyberArkClient {
       baseUrl: pvwaBaseUrl(this.conn.url),
       caCertificates: this.conn.caCertificates,
       insecureSkipVerify: this.conn.insecureSkipVerify,
+      allowHttp: this.conn.allowHttp,
+      requestTimeoutMs: this.conn.requestTimeoutMs,
+      timeoutSetting: "cyberark:requestTimeoutMs / CYBERARK_REQUEST_TIMEOUT_MS",
       timeouts: opts.timeouts,
       retry: opts.retry,
       log: opts.log,
-      // RADIUS challenge steps reuse the first call's cookies ([CODE] §2.1); keeping a jar is harmless otherwise.
+      // RADIUS challenge steps reuse the first call's cookies (as psPAS does); keeping a jar is harmless otherwise.
       cookies: true,
       parseVendorError: parseCyberArkError,
     });
@@ -67,7 +70,7 @@ export class CyberArkClient {
     return this.token !== undefined;
   }
 
-  /** `POST /API/auth/{method}/Logon` ([DOC] §2.1). The body is built by JSON.stringify (§11.3). */
+  /** `POST /API/auth/{method}/Logon`. The body is built by JSON.stringify (a `"` or `\` in a password stays valid JSON). */
   async logon(): Promise<void> {
     const method = this.conn.authMethod ?? "CyberArk";
     const r = await this.http.request({
@@ -75,12 +78,13 @@ export class CyberArkClient {
       path: `/API/auth/${method}/Logon`,
       json: { username: this.conn.username, password: this.conn.password, concurrentSession: true },
       schema: logonTokenSchema(),
+      sensitiveResponse: true,
     });
     this.token = r.data;
     this.http.redactor.add(this.token);
   }
 
-  /** `POST /API/Auth/Logoff` ([DOC] §2.3); forgets the token even when the call fails. */
+  /** `POST /API/Auth/Logoff`; forgets the token even when the call fails. */
   async logoff(): Promise<void> {
     const token = this.token;
     this.token = undefined;
@@ -145,7 +149,7 @@ export class CyberArkClient {
 }
 
 /**
- * Logs on, runs `fn`, and always logs off and closes ([DOC] §11.4 "log off in a finally"). A logoff
+ * Logs on, runs `fn`, and always logs off and closes (a session left open counts against the user's sessions). A logoff
  * failure is logged, not thrown, so it never hides the result or the error of `fn`.
  */
 export async function withCyberArkSession<T>(conn: CyberArkConnection, fn: (client: CyberArkClient) => Promise<T>, opts: CyberArkClientOptions = {}): Promise<T> {

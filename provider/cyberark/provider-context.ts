@@ -1,11 +1,12 @@
 /**
  * Connection handling of the CyberArk dynamic resources: stack config `cyberark:*`, falling back to the
  * `CYBERARK_*` variables the client already reads, overridden field by field by a resource's
- * `connection` input. Nothing here runs at module load (STYLE.md §2).
+ * `connection` input. Nothing here runs at module load (the provider is serialized with its closures).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { withCredentialFallback } from "../dynamic/stored-credentials";
+import { envBool, envInt } from "../config/env";
+import { normalizeApplianceUrl, withCredentialFallback } from "../dynamic/stored-credentials";
 import { pulumiDebugLog } from "../http";
 import { asApiError } from "./errors";
 import { validateCyberArkConnection, type CyberArkAuthMethod, type CyberArkConnection } from "./config";
@@ -21,6 +22,8 @@ export function cyberArkConnectionInputSchema() {
       authMethod: z.enum(["CyberArk", "LDAP", "RADIUS"], { error: 'must be "CyberArk", "LDAP" or "RADIUS"' }).optional(),
       caCertificates: z.string().min(1, "must be PEM text or a file path").optional(),
       insecureSkipVerify: z.boolean().optional(),
+      allowHttp: z.boolean().optional(),
+      requestTimeoutMs: z.number().int().positive().optional(),
     })
     .strict();
 }
@@ -35,17 +38,12 @@ export interface CyberArkProviderContext {
 
 const AUTH: Record<string, CyberArkAuthMethod> = { cyberark: "CyberArk", ldap: "LDAP", radius: "RADIUS" };
 
-function bool(v: string | undefined, field: string): boolean | undefined {
-  if (v === undefined || v.trim() === "") return undefined;
-  if (/^(true|1|yes)$/i.test(v.trim())) return true;
-  if (/^(false|0|no)$/i.test(v.trim())) return false;
-  throw new Error(`${field} must be true or false, got "${v}"`);
-}
+const bool = envBool;
 
 /**
- * Reads `cyberark:url|username|password|authMethod|caCertificates|insecureSkipVerify`, each falling back
- * to CYBERARK_URL, CYBERARK_USERNAME, CYBERARK_PASSWORD, CYBERARK_AUTH_METHOD, CYBERARK_CA_CERTIFICATES,
- * CYBERARK_INSECURE_SKIP_VERIFY. Partial results are fine here: completeness is checked per resource.
+ * Reads `cyberark:url|username|password|authMethod|caCertificates|insecureSkipVerify|allowHttp|requestTimeoutMs`,
+ * each falling back to CYBERARK_URL, CYBERARK_USERNAME, CYBERARK_PASSWORD, CYBERARK_AUTH_METHOD,
+ * CYBERARK_CA_CERTIFICATES, CYBERARK_INSECURE_SKIP_VERIFY, CYBERARK_ALLOW_HTTP, CYBERARK_REQUEST_TIMEOUT_MS. Partial results are fine here: completeness is checked per resource.
  * Throws naming the bad key; values are never echoed except for the non-secret enums.
  */
 export function cyberArkDefaultsFrom(config: pulumi.dynamic.Config | undefined, env: NodeJS.ProcessEnv): Partial<CyberArkConnection> {
@@ -63,6 +61,8 @@ export function cyberArkDefaultsFrom(config: pulumi.dynamic.Config | undefined, 
     authMethod,
     caCertificates: get("caCertificates", "CYBERARK_CA_CERTIFICATES"),
     insecureSkipVerify: bool(get("insecureSkipVerify", "CYBERARK_INSECURE_SKIP_VERIFY"), "cyberark:insecureSkipVerify / CYBERARK_INSECURE_SKIP_VERIFY"),
+    allowHttp: bool(get("allowHttp", "CYBERARK_ALLOW_HTTP"), "cyberark:allowHttp / CYBERARK_ALLOW_HTTP"),
+    requestTimeoutMs: envInt(get("requestTimeoutMs", "CYBERARK_REQUEST_TIMEOUT_MS"), "cyberark:requestTimeoutMs / CYBERARK_REQUEST_TIMEOUT_MS", { min: 1 }),
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as Partial<CyberArkConnection>;
 }
@@ -103,7 +103,7 @@ export function effectiveCyberArkUrl(input: CyberArkConnectionInput | undefined 
 /**
  * One logon per provider operation, logoff in `finally` (via withCyberArkSession). Choice: no
  * cross-operation token cache: a resource operation makes a handful of calls, and a cached token
- * would outlive the idle timeout between operations anyway ([UNK] cyberark-pvwa.md §2.4).
+ * would outlive the idle timeout between operations anyway (the token lifetime is not documented).
  */
 export function withPvwa<T>(conn: CyberArkConnection, fn: (client: CyberArkClient) => Promise<T>): Promise<T> {
   return withCyberArkSession(conn, fn, { log: pulumiDebugLog() });
@@ -124,5 +124,9 @@ export function withStoredCyberArkConnection<T>(
     const a = asApiError(e);
     return a !== undefined && (a.status === 401 || (a.status === 403 && (a.vendorCode ?? "").toUpperCase() === "PASWS013E"));
   };
-  return withCredentialFallback(connection, defaults, refused, async (c) => fn(resolveCyberArkConnection(c, ctx)));
+  return withCredentialFallback(connection, defaults, refused, async (c) => fn(resolveCyberArkConnection(c, ctx)), {
+    vendor: "CyberArk PVWA",
+    normalizeUrl: (u) => normalizeApplianceUrl(u).replace(/\/passwordvault$/, ""),
+    where: "cyberark:url, cyberark:username and cyberark:password (or CYBERARK_URL, CYBERARK_USERNAME, CYBERARK_PASSWORD)",
+  });
 }

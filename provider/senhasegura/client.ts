@@ -1,14 +1,14 @@
 /**
  * senhasegura PAM Core A2A client: authentication (OAuth 2.0 bearer or OAuth 1.0a signature) around
  * the shared HTTP pipeline, the configurable path prefix, and the envelope check (a 2xx with
- * `response.error` true is still a failure, [CODE] ESO/DSMCLI in senhasegura.md §7).
+ * `response.error` true is still a failure, as the public ESO and DSMCLI clients also check).
  */
 import type { z } from "zod";
 import { HttpClient, type HttpMethod } from "../http/client";
 import { ApiError, PamError, apiErrorClassFor } from "../http/errors";
 import type { DebugLog } from "../http/log";
 import type { RetryOptions } from "../http/retry";
-import { DEFAULT_PATH_PREFIX, DEFAULT_TOKEN_PATH, validateSenhaseguraConnection, type SenhaseguraAuthKind, type SenhaseguraConnection } from "./config";
+import { DEFAULT_PATH_PREFIX, DEFAULT_SENHASEGURA_REQUEST_TIMEOUT_MS, DEFAULT_TOKEN_PATH, validateSenhaseguraConnection, type SenhaseguraAuthKind, type SenhaseguraConnection } from "./config";
 import { OAuth2TokenSource } from "./oauth2";
 import { signOAuth1, type OAuth1Credentials } from "./oauth1";
 import { parseSenhaseguraError, type Envelope } from "./schemas";
@@ -57,8 +57,11 @@ export class SenhaseguraClient {
       baseUrl: c.url,
       caCertificates: c.caCertificates,
       insecureSkipVerify: c.insecureSkipVerify,
-      // The list has no paging and "may take minutes" [DOC] senhasegura.md §4.1: long header/body waits.
+      allowHttp: c.allowHttp,
+      // The list has no paging and the vendor says it "may take minutes": long header/body waits.
       timeouts: { connectMs: 10_000, headersMs: 300_000, bodyMs: 120_000, ...c.timeouts },
+      requestTimeoutMs: c.requestTimeoutMs ?? DEFAULT_SENHASEGURA_REQUEST_TIMEOUT_MS,
+      timeoutSetting: "SENHASEGURA_REQUEST_TIMEOUT_MS / requestTimeoutMs",
       retry: opts.retry,
       log: opts.log,
       parseVendorError: (body) => parseSenhaseguraError(body),

@@ -23,7 +23,7 @@ export interface TargetConnections {
 
 /** Environment variable of each config-file field, per target (the vendors' own variable names). */
 export const CONNECTION_ENV = {
-  sps: { url: "SPS_URL", username: "SPS_USERNAME", password: "SPS_PASSWORD", caCertificates: "SPS_CA_CERTIFICATES", insecureSkipVerify: "SPS_INSECURE_SKIP_VERIFY" },
+  sps: { url: "SPS_URL", username: "SPS_USERNAME", password: "SPS_PASSWORD", caCertificates: "SPS_CA_CERTIFICATES", insecureSkipVerify: "SPS_INSECURE_SKIP_VERIFY", allowHttp: "SPS_ALLOW_HTTP" },
   cyberark: CYBERARK_ENV,
   senhasegura: SENHASEGURA_ENV,
 } as const;
@@ -32,9 +32,9 @@ const str = z.string().min(1);
 /** Shape of the config file: one optional section per target, each field as in the vendor connection. */
 export const sessionConfigFileSchema = z
   .object({
-    sps: z.object({ url: str, username: str, password: str, caCertificates: str, insecureSkipVerify: z.boolean() }).partial().strict().optional(),
+    sps: z.object({ url: str, username: str, password: str, caCertificates: str, insecureSkipVerify: z.boolean(), allowHttp: z.boolean() }).partial().strict().optional(),
     cyberark: z
-      .object({ url: str, username: str, password: str, authMethod: z.enum(["CyberArk", "LDAP", "RADIUS"]), caCertificates: str, insecureSkipVerify: z.boolean() })
+      .object({ url: str, username: str, password: str, authMethod: z.enum(["CyberArk", "LDAP", "RADIUS"]), caCertificates: str, insecureSkipVerify: z.boolean(), allowHttp: z.boolean() })
       .partial()
       .strict()
       .optional(),
@@ -50,6 +50,7 @@ export const sessionConfigFileSchema = z
         tokenSecret: str,
         caCertificates: str,
         insecureSkipVerify: z.boolean(),
+        allowHttp: z.boolean(),
       })
       .partial()
       .strict()

@@ -1,11 +1,12 @@
 /**
  * Active (recorded) sessions on SPS: list them through the audit search and close them through
- * `DELETE /api/active-sessions?id=` ([DOC] sps.md §9, seed page "Active sessions"). Closing is not a
- * configuration change, so no transaction is opened ([INF] sps.md §9).
+ * `DELETE /api/active-sessions?id=` (SPS REST API guide, "Active sessions"). Closing is not a
+ * configuration change, so no transaction is opened.
  */
 import { z } from "zod";
-import { AuthError, PamError, type ApiError, type DebugLog } from "../http";
+import { AuthError, PamError, pathSegment, type ApiError, type DebugLog } from "../http";
 import { SpsClient } from "./client";
+import { sessionIdProblem } from "../validation/names";
 import { resolveSpsConnection, spsDefaultsFrom, type SpsConnection } from "./connection";
 
 const ACTIVE_SESSIONS = "/api/active-sessions";
@@ -30,7 +31,7 @@ export interface SpsCloseResult {
 export interface SpsActiveSession {
   /**
    * The full closable id (`svc/<key>/<policy>:<n>`), when the audit record carries it as
-   * `body.session_id`. Where SPS exposes it is [UNK] sps.md §9/§14.7; undefined when absent.
+   * `body.session_id`. Where SPS exposes it is not documented; undefined when absent.
    */
   id?: string;
   /** Audit key of the record. */
@@ -94,14 +95,14 @@ async function withClient<T>(target: SpsClient | SpsConnection, opts: SpsHelperO
     await client.ensureLogin();
     return await fn(client);
   } finally {
-    // SPS has no documented logout endpoint ([UNK] sps.md §2.3): the cookie simply idles out.
+    // SPS documents no logout endpoint: the cookie simply idles out.
     await client.close();
   }
 }
 
 /**
  * Lists active recorded sessions: `GET /api/audit/sessions?q=active:true` paged with `limit`/`offset`
- * ([DOC] D-AUDIT paging; the `active:true` query is [INF] sps.md §9). Records are deduplicated by key
+ * (documented paging; the `active:true` query is our reading of the search syntax). Records are deduplicated by key
  * (sessions that end between pages shift later pages) and inactive ones are dropped client-side in
  * case the appliance ignores the query. Throws the HTTP core's errors (403 without the search privilege).
  */
@@ -147,13 +148,13 @@ const FAILURE_HELP: Record<string, string> = {
 
 /**
  * After a 404, tells "ended" from "never existed" by reading the audit record whose key is the middle
- * part of `svc/<key>/<policy>:<n>` ([INF] sps.md §9). Undefined when that cannot be decided.
+ * part of `svc/<key>/<policy>:<n>` (our reading of the id format). Undefined when that cannot be decided.
  */
 async function auditState(client: SpsClient, id: string): Promise<"ended" | "unknown" | "active" | undefined> {
   const key = /^svc\/([^/]+)\//.exec(id)?.[1];
   if (!key) return undefined;
   try {
-    const r = await client.read({ method: "GET", path: `${AUDIT_SESSIONS}/${encodeURIComponent(key)}`, schema: auditItemSchema });
+    const r = await client.read({ method: "GET", path: `${AUDIT_SESSIONS}/${pathSegment(key, "SPS audit session key")}`, schema: auditItemSchema });
     if (r.body.session_id !== undefined && r.body.session_id !== id) return "unknown";
     return r.body.active === false ? "ended" : r.body.active === true ? "active" : undefined;
   } catch (e) {
@@ -179,9 +180,11 @@ async function auditState(client: SpsClient, id: string): Promise<"ended" | "unk
 export async function closeSpsActiveSession(target: SpsClient | SpsConnection, id: string, opts: SpsHelperOptions = {}): Promise<SpsCloseResult> {
   const result = (outcome: SpsCloseOutcome, detail: string, extra: Partial<SpsCloseResult> = {}): SpsCloseResult => ({ outcome, sessionId: id, detail, ...extra });
   if (id.trim() === "") return result("failed", "the session id is empty; give the full id shown on the Active Connections page (e.g. svc/<key>/<policy>:<n>)");
+  const bad = sessionIdProblem(id);
+  if (bad) return result("failed", `the session id ${bad}; give the full id shown on the Active Connections page (e.g. svc/<key>/<policy>:<n>)`);
   return withClient(target, opts, async (client) => {
     try {
-      // The query is built with URLSearchParams, so `/` and `:` in the id are percent-encoded ([INF] sps.md §9).
+      // The query is built with URLSearchParams, so `/` and `:` in the id are percent-encoded.
       await client.read({ method: "DELETE", path: ACTIVE_SESSIONS, query: { id }, allowEmpty: true, responseType: "text" });
       return result("done", `session ${id} closed`);
     } catch (e) {

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { AuthError, ConflictError, HttpClient, NotFoundError, TimeoutError, type DebugLog, type RequestOptions } from "../http";
+import { AuthError, ConflictError, HttpClient, NotFoundError, pathSegment, type DebugLog, type RequestOptions } from "../http";
 import type { SpsConnection } from "./connection";
 import { SpsLockHeldError, SpsSessionLostError } from "./errors";
 import {
@@ -32,16 +32,16 @@ export class SpsClient {
   /** Username → key in the open transaction's staged view; dropped by any user write or a new transaction. */
   private stagedUserIndex?: Promise<Map<string, string>>;
 
-  private readonly requestTimeoutMs?: number;
-
-  /** `requestTimeoutMs`: deadline of every request unless the request sets its own (sps:requestTimeoutMs). */
+  /** `requestTimeoutMs`: deadline of every request unless the request sets its own (sps:requestTimeoutMs; default: the HTTP core's). */
   constructor(private readonly conn: SpsConnection, opts: { log?: DebugLog; requestTimeoutMs?: number } = {}) {
-    this.requestTimeoutMs = opts.requestTimeoutMs;
     this.http = new HttpClient({
       vendor: "sps",
       baseUrl: conn.url,
       caCertificates: conn.caCertificates,
       insecureSkipVerify: conn.insecureSkipVerify,
+      allowHttp: conn.allowHttp,
+      requestTimeoutMs: opts.requestTimeoutMs,
+      timeoutSetting: "sps:requestTimeoutMs / SPS_REQUEST_TIMEOUT_MS",
       cookies: true,
       log: opts.log,
       parseVendorError: parseSpsError,
@@ -52,23 +52,10 @@ export class SpsClient {
 
   private async send<T>(req: RequestOptions<T>): Promise<T> {
     this.stats.requests++;
-    const timeoutMs = req.timeoutMs ?? this.requestTimeoutMs;
-    try {
-      return (await this.http.request(timeoutMs === undefined ? req : { ...req, timeoutMs })).data;
-    } catch (e) {
-      // Name the setting a user can change, not the HTTP core's option (still a TimeoutError: the
-      // coordinator treats a timed-out commit as an unknown outcome).
-      if (e instanceof TimeoutError && e.code === "REQUEST_TIMEOUT" && req.timeoutMs === undefined && timeoutMs !== undefined) {
-        throw new TimeoutError({
-          vendor: e.vendor, method: e.method, path: e.path, code: e.code, cause: e,
-          detail: `no complete answer within ${timeoutMs} ms (sps:requestTimeoutMs / SPS_REQUEST_TIMEOUT_MS)`,
-        });
-      }
-      throw e;
-    }
+    return (await this.http.request(req)).data;
   }
 
-  /** `GET /api/authentication` with Basic credentials; the answer sets the `session_id` cookie [DOC] sps.md §2.1. */
+  /** `GET /api/authentication` with Basic credentials; the answer sets the `session_id` cookie (SPS REST API guide, "Authenticate to the SPS REST API"). */
   login(): Promise<void> {
     this.loggingIn ??= this.doLogin().finally(() => (this.loggingIn = undefined));
     return this.loggingIn;
@@ -77,9 +64,9 @@ export class SpsClient {
   private async doLogin(): Promise<void> {
     await this.http.clearCookies();
     const basic = Buffer.from(`${this.conn.username}:${this.conn.password}`, "utf8").toString("base64");
-    await this.send({ method: "GET", path: "/api/authentication", headers: { authorization: `Basic ${basic}` }, schema: metaOnlySchema, allowEmpty: true });
+    await this.send({ method: "GET", path: "/api/authentication", headers: { authorization: `Basic ${basic}` }, schema: metaOnlySchema, allowEmpty: true, sensitiveResponse: true });
     if (!(await this.http.cookie("session_id"))) {
-      // [DOC] sps.md §2.2: a cookie dropped for an `expires` in the past means the clocks differ.
+      // SPS sets the cookie with an `expires` 20 minutes ahead: a cookie dropped as already expired means the clocks differ.
       throw new SpsSessionLostError("SPS accepted the login but no session_id cookie was kept; check that this machine's clock matches the appliance's (the cookie expires 20 minutes after login)");
     }
     this.loggedIn = true;
@@ -121,7 +108,7 @@ export class SpsClient {
     }
   }
 
-  // --- transactions [DOC]/[CODE] sps.md §4.2 -----------------------------------------------------------
+  // --- configuration transactions (open, stage, commit; roll back) -----------------------------------------------------------
 
   async transactionStatus(): Promise<{ status: string; remainingSeconds?: number }> {
     return this.read({ method: "GET", path: "/api/transaction", schema: transactionStatusSchema });
@@ -130,7 +117,7 @@ export class SpsClient {
   /**
    * `POST /api/transaction` with a `{}` body (a bodiless POST gets 411 [DOC]). A 409 other than
    * `NoTransaction`, or a 423, means someone else holds the configuration lock; the exact status and
-   * type are not public [UNK] sps.md §14.1, so both are accepted.
+   * type are not public, so both are accepted.
    */
   async openTransaction(): Promise<void> {
     this.stagedUserIndex = undefined;
@@ -186,14 +173,14 @@ export class SpsClient {
 
   /** One user, or undefined when SPS answers 404. `inTransaction` reads the staged view without re-login. */
   getUser(key: string, inTransaction = false): Promise<UserItem | undefined> {
-    return this.getItem(`${USERS}/${encodeURIComponent(key)}`, userItemSchema, inTransaction);
+    return this.getItem(`${USERS}/${pathSegment(key, "SPS object key")}`, userItemSchema, inTransaction);
   }
 
   getGroup(key: string, inTransaction = false): Promise<GroupItem | undefined> {
-    return this.getItem(`${GROUPS}/${encodeURIComponent(key)}`, groupItemSchema, inTransaction);
+    return this.getItem(`${GROUPS}/${pathSegment(key, "SPS object key")}`, groupItemSchema, inTransaction);
   }
 
-  /** There is no server-side filter [INF] sps.md §13: list keys, then fetch items until the name matches. */
+  /** SPS documents no server-side filter for configuration lists: list keys, then fetch items until the name matches. */
   private async findByName<T extends { body: { name: string } }>(collection: string, get: (key: string) => Promise<T | undefined>, name: string, inTransaction: boolean): Promise<T | undefined> {
     for (const k of await this.listKeys(collection, inTransaction)) {
       const item = await get(k);
@@ -212,7 +199,7 @@ export class SpsClient {
 
   // --- writes (inside a transaction) ---------------------------------------------------------------------
 
-  /** A fresh, single-use password object [DOC] sps.md §5; the plain text goes only into this body. */
+  /** A fresh, single-use password object (SPS does not let a password object be reused); the plain text goes only into this body. */
   async createPassword(plain: string): Promise<string> {
     this.http.redactor.add(plain);
     return (await this.write({ method: "POST", path: PASSWORDS, json: { plain }, schema: createdSchema })).key;
@@ -220,7 +207,7 @@ export class SpsClient {
 
   /**
    * Username → key as the open transaction sees it, built once per transaction (there is no server-side
-   * filter, so it costs one GET per user [INF] sps.md §13) and shared by every group that names members.
+   * filter, so it costs one GET per user) and shared by every group that names members.
    */
   stagedUserKeysByName(): Promise<Map<string, string>> {
     this.stagedUserIndex ??= (async () => {
@@ -246,17 +233,17 @@ export class SpsClient {
     return (await this.write({ method: "POST", path: collection, json: body, schema: createdSchema })).key;
   }
 
-  /** PUT replaces the whole object [INF] sps.md §4.3: callers send the full body. */
+  /** PUT replaces the whole object: callers send the full body. */
   async putItem(collection: string, key: string, body: Record<string, unknown>): Promise<void> {
     this.touched(collection);
-    await this.write({ method: "PUT", path: `${collection}/${encodeURIComponent(key)}`, json: body, allowEmpty: true, retrySafe: true });
+    await this.write({ method: "PUT", path: `${collection}/${pathSegment(key, "SPS object key")}`, json: body, allowEmpty: true, retrySafe: true });
   }
 
   /** DELETE; false when the object was already gone (404). */
   async deleteItem(collection: string, key: string): Promise<boolean> {
     this.touched(collection);
     try {
-      await this.write({ method: "DELETE", path: `${collection}/${encodeURIComponent(key)}`, allowEmpty: true, retrySafe: true });
+      await this.write({ method: "DELETE", path: `${collection}/${pathSegment(key, "SPS object key")}`, allowEmpty: true, retrySafe: true });
       return true;
     } catch (e) {
       if (e instanceof NotFoundError) return false;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type * as pulumi from "@pulumi/pulumi";
+import { envBool } from "../config/env";
 
 /** How to reach one SPS appliance, after merging resource input, stack config and environment. */
 export interface SpsConnection {
@@ -11,6 +12,8 @@ export interface SpsConnection {
   caCertificates?: string;
   /** Explicit opt-in to skip TLS verification (tests and labs only). */
   insecureSkipVerify?: boolean;
+  /** Explicit opt-in to plain `http://` (tests and labs only; credentials cross the network unencrypted). */
+  allowHttp?: boolean;
 }
 
 /** Tuning of the transaction coordinator (stack config `sps:*`; see README "SPS transactions"). */
@@ -51,6 +54,7 @@ export const spsConnectionInputSchema = z
     password: z.string().min(1, "must not be empty").optional(),
     caCertificates: z.string().min(1, "must be PEM text or a file path").optional(),
     insecureSkipVerify: z.boolean().optional(),
+    allowHttp: z.boolean().optional(),
   })
   .strict();
 export type SpsConnectionInput = z.infer<typeof spsConnectionInputSchema>;
@@ -63,14 +67,10 @@ const completeSchema = z.object({
   password: z.string({ error: "is not set: give connection.password, the secret sps:password (pulumi config set --secret) or SPS_PASSWORD" }).min(1),
   caCertificates: z.string().optional(),
   insecureSkipVerify: z.boolean().optional(),
+  allowHttp: z.boolean().optional(),
 });
 
-const bool = (v: string | undefined, field: string): boolean | undefined => {
-  if (v === undefined || v === "") return undefined;
-  if (/^(true|1|yes)$/i.test(v)) return true;
-  if (/^(false|0|no)$/i.test(v)) return false;
-  throw new Error(`${field} must be true or false, got "${v}"`);
-};
+const bool = (v: string | undefined, field: string): boolean | undefined => envBool(v, field);
 
 const num = (v: string | undefined, field: string, min: number): number | undefined => {
   if (v === undefined || v === "") return undefined;
@@ -95,6 +95,7 @@ export function spsDefaultsFrom(config: pulumi.dynamic.Config | undefined, env: 
     password: get("password") ?? env.SPS_PASSWORD,
     caCertificates: get("caCertificates") ?? env.SPS_CA_CERTIFICATES,
     insecureSkipVerify: bool(get("insecureSkipVerify") ?? env.SPS_INSECURE_SKIP_VERIFY, "sps:insecureSkipVerify / SPS_INSECURE_SKIP_VERIFY"),
+    allowHttp: bool(get("allowHttp") ?? env.SPS_ALLOW_HTTP, "sps:allowHttp / SPS_ALLOW_HTTP"),
   });
   const tuning: SpsTuning = {
     ...DEFAULT_TUNING,

@@ -11,6 +11,7 @@ import type { StagedOperation } from "./coordinator";
 import { SpsRefusedError } from "./errors";
 import { assertLocalUsersManageable, configureSps, effectiveUrl, partialCreateOnUnknownCommit, targetFor, withStoredConnection, type SpsProviderContext } from "./provider-context";
 import { passwordRefSchema, type UserItem } from "./schemas";
+import { NAME_LIMITS, nameIssue, nameKey, nfcInputs } from "../validation/names";
 
 export const configure = configureSps;
 
@@ -19,10 +20,8 @@ export const localUserInputsSchema = z
   .object({
     name: z
       .string({ error: "is required: the SPS username" })
-      .min(1, "must not be empty")
-      .max(128, "must be at most 128 characters")
-      .refine((n) => n.trim() === n, "must not start or end with white space")
-      .refine((n) => n !== "admin", "must not be \"admin\": the built-in admin user cannot be managed or deleted (SPS rule); use another name"),
+      .superRefine(nameIssue(NAME_LIMITS.spsUserName))
+      .refine((n) => nameKey(n) !== "admin", "must not be \"admin\": the built-in admin user cannot be managed or deleted (SPS rule); use another name"),
     password: z.string({ error: "is required: the user's password (pass a secret)" }).min(1, "must not be empty"),
     adopt: z.boolean().optional(),
     connection: spsConnectionInputSchema.optional(),
@@ -43,7 +42,7 @@ export interface LocalUserOutputs {
   passwordCreated: number | null;
   /**
    * Key of the SPS password object this provider set (a reference, not the secret). Password objects are
-   * single-use and cannot be changed [DOC] sps.md §5, so any password change on SPS shows as another key.
+   * single-use and cannot be changed, so any password change on SPS shows as another key.
    */
   passwordKey: string | null;
   passwordInSync: boolean;
@@ -80,7 +79,8 @@ function outputs(inputs: Inputs, key: string, ctx: SpsProviderContext | undefine
 }
 
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-  return checkInputs(localUserInputsSchema, news);
+  // NFC first: state and SPS only ever see one form of a name, so NFC/NFD twins are the same user.
+  return checkInputs(localUserInputsSchema, nfcInputs(news, ["name"]));
 }
 
 export async function diff(_id: string, olds: LocalUserOutputs, news: Inputs, ctx: SpsProviderContext): Promise<pulumi.dynamic.DiffResult> {
@@ -99,7 +99,7 @@ function createOp(inputs: Inputs): StagedOperation<Staged> {
     label: label(inputs.name),
     async stage(client: SpsClient, touched: Set<string>) {
       const existing = inputs.adopt ? await client.findUserByName(inputs.name, true) : undefined;
-      const pw = await client.createPassword(inputs.password); // fresh on every (re)stage: single use [DOC] sps.md §5
+      const pw = await client.createPassword(inputs.password); // fresh on every (re)stage: SPS password objects are single-use
       touched.add(pw);
       if (existing) {
         touched.add(existing.key);

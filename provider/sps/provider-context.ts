@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { withCredentialFallback } from "../dynamic/stored-credentials";
+import { normalizeApplianceUrl, withCredentialFallback } from "../dynamic/stored-credentials";
 import { pulumiDebugLog } from "../http";
 import { resolveSpsConnection, spsDefaultsFrom, type SpsConnection, type SpsConnectionInput, type SpsDefaults } from "./connection";
 import type { SpsCoordinator } from "./coordinator";
@@ -43,7 +43,11 @@ export function withStoredConnection<T>(
   const defaults = ctx?.defaults?.connection ?? spsDefaultsFrom(undefined, process.env).connection;
   // SPS answers a refused login with 401 (the coordinator keeps the code when it labels the error).
   const refused = (e: unknown) => (e as { code?: string }).code === "HTTP_UNAUTHORIZED";
-  return withCredentialFallback(connection, defaults, refused, (c) => fn(targetFor(c, ctx)));
+  return withCredentialFallback(connection, defaults, refused, (c) => fn(targetFor(c, ctx)), {
+    vendor: "SPS",
+    normalizeUrl: normalizeApplianceUrl,
+    where: "sps:url, sps:username and sps:password (or SPS_URL, SPS_USERNAME, SPS_PASSWORD)",
+  });
 }
 
 /** The appliance URL a resource lives on, normalised (a change of it means another appliance: replace). */
@@ -55,7 +59,7 @@ export function effectiveUrl(connection: SpsConnectionInput | undefined, ctx: Sp
 const BACKEND = Symbol.for("pulumi-pam.sps.backend-checked");
 
 /**
- * Local users cannot be managed while SPS authenticates against LDAP [DOC] seed "Manage users locally":
+ * Local users cannot be managed while SPS authenticates against LDAP (SPS guide, "Manage users locally"):
  * their accounts are disabled, not deleted. Checked once per coordinator, before any user write.
  */
 export async function assertLocalUsersManageable(target: SpsTarget): Promise<void> {
@@ -78,7 +82,7 @@ export async function assertLocalUsersManageable(target: SpsTarget): Promise<voi
 
 /**
  * Turns an unknown commit outcome of a create into a partial create (an error carrying `id`, `properties`
- * and `reasons`, pulumi-dynamic-provider.md §1.7): the engine keeps the resource in state under the key
+ * and `reasons`, which the dynamic-provider host turns into a partial-create failure): the engine keeps the resource in state under the key
  * SPS gave it and calls update on the next up, which finds the object (the commit was applied) and completes
  * it, so no orphan is left. `properties` must carry `__provider`: the host adds it only to successful results.
  */

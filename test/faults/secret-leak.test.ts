@@ -110,7 +110,7 @@ describe("secret-leak scan", () => {
     const o = new Observed();
     const lines: string[] = [];
     const userPw = "Cl13nt-User-Secret!";
-    const client = new SpsClient({ url: fx.emu.url, username: "admin", password: ADMIN_PASSWORD }, { log: (l) => lines.push(l) });
+    const client = new SpsClient({ url: fx.emu.url, allowHttp: true, username: "admin", password: ADMIN_PASSWORD }, { log: (l) => lines.push(l) });
     try {
       await client.openTransaction();
       const pw = await client.createPassword(userPw);
@@ -121,7 +121,7 @@ describe("secret-leak scan", () => {
       await client.rollback();
       const cookie = (await client.http.cookie("session_id"))!;
       expect(cookie).toMatch(/^[0-9a-f]{40}$/);
-      const wrong = new SpsClient({ url: fx.emu.url, username: "admin", password: "Wr0ng-Admin-Pw!" }, { log: (l) => lines.push(l) });
+      const wrong = new SpsClient({ url: fx.emu.url, allowHttp: true, username: "admin", password: "Wr0ng-Admin-Pw!" }, { log: (l) => lines.push(l) });
       await wrong.login().catch((e) => o.error("login error", e));
       await wrong.close();
       o.add("debug log", lines.join("\n"));
@@ -165,7 +165,7 @@ describe("secret-leak scan", () => {
     const emu = await startEmulator();
     const o = new Observed();
     const lines: string[] = [];
-    const client = new SenhaseguraClient({ url: emu.url, ...OAUTH2 }, { log: (l) => lines.push(l), now: () => emu.clock.now(), retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+    const client = new SenhaseguraClient({ url: emu.url, allowHttp: true, ...OAUTH2 }, { log: (l) => lines.push(l), now: () => emu.clock.now(), retry: { baseDelayMs: 1, maxDelayMs: 5 } });
     try {
       o.add("list", await listRemoteSessions(client));
       const token = (client as unknown as { tokens: { token?: { value: string } } }).tokens.token!.value;
@@ -174,7 +174,7 @@ describe("secret-leak scan", () => {
       o.add("failed drop", await dropSession(client, ACTIVE));
       emu.controls.revokeTokens();
       o.add("drop", await dropSession(client, ACTIVE));
-      const wrong = new SenhaseguraClient({ url: emu.url, clientId: OAUTH2.clientId, clientSecret: "Wr0ng-Client-Secret" }, { log: (l) => lines.push(l) });
+      const wrong = new SenhaseguraClient({ url: emu.url, allowHttp: true, clientId: OAUTH2.clientId, clientSecret: "Wr0ng-Client-Secret" }, { log: (l) => lines.push(l) });
       const denied = await listRemoteSessions(wrong);
       o.add("denied", denied);
       if ("error" in denied) o.error("denied error", denied.error);

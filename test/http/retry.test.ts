@@ -55,7 +55,7 @@ describe("HttpClient retries", () => {
     const waits: number[] = [];
     const c = new HttpClient({
       vendor: "sps",
-      baseUrl: srv.url,
+      baseUrl: srv.url, allowHttp: true,
       retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000, maxTotalMs: 30000 },
       sleep: async (ms) => void waits.push(ms),
       random: () => 0.5,
@@ -82,7 +82,7 @@ describe("HttpClient retries", () => {
 
   it("retries a GET on 503 after the Retry-After the server asked for (real wait)", async () => {
     unavailable({ "retry-after": "1" });
-    const c = new HttpClient({ vendor: "sps", baseUrl: srv.url });
+    const c = new HttpClient({ vendor: "sps", baseUrl: srv.url, allowHttp: true });
     clients.push(c);
     const t0 = Date.now();
     const r = await c.request({ method: "GET", path: "/api/thing" });
@@ -184,7 +184,7 @@ describe("HttpClient retries", () => {
 
   it("stops waiting for a retry when the caller aborts", async () => {
     unavailable({ "retry-after": "20" });
-    const c = new HttpClient({ vendor: "sps", baseUrl: srv.url });
+    const c = new HttpClient({ vendor: "sps", baseUrl: srv.url, allowHttp: true });
     clients.push(c);
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 100);
