@@ -6,6 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkInputs, jsonSafe } from "../dynamic/inputs";
+import { pathSegment } from "../http";
 import { GROUPS, type SpsClient } from "./client";
 import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
 import type { StagedOperation } from "./coordinator";
@@ -169,6 +170,7 @@ export async function update(id: string, olds: LocalUserGroupOutputs, news: Inpu
 }
 
 export async function read(id: string, props: Partial<LocalUserGroupOutputs>, ctx: SpsProviderContext): Promise<pulumi.dynamic.ReadResult> {
+  pathSegment(id, "SpsLocalUserGroup id (the SPS key)"); // a "." or ".." id would address the collection: refuse before logging in
   const g: GroupItem | undefined = await withStoredConnection(props.connection, ctx, (t) => t.coordinator.read((c) => c.getGroup(id)));
   if (!g) return { id: "", props: {} };
   const inSync = props.memberKeys === undefined || (sameSet(props.memberKeys, g.body.members) && (props.name === undefined || props.name === g.body.name));

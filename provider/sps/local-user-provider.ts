@@ -5,6 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkInputs, jsonSafe } from "../dynamic/inputs";
+import { pathSegment } from "../http";
 import { USERS, type SpsClient } from "./client";
 import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
 import type { StagedOperation } from "./coordinator";
@@ -172,6 +173,7 @@ export async function update(id: string, olds: LocalUserOutputs, news: Inputs, c
 }
 
 export async function read(id: string, props: Partial<LocalUserOutputs>, ctx: SpsProviderContext): Promise<pulumi.dynamic.ReadResult> {
+  pathSegment(id, "SpsLocalUser id (the SPS key)"); // a "." or ".." id would address the collection: refuse before logging in
   const u = await withStoredConnection(props.connection, ctx, (t) => t.coordinator.read((c) => c.getUser(id)));
   if (!u) return { id: "", props: {} }; // gone: the engine drops it from state
   const seen = u.body.password_created ?? null;
