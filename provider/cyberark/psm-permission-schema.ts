@@ -41,7 +41,7 @@ const memberSchema = () =>
         .superRefine((n, ctx) => {
           // Members are removed with DELETE /UserGroups/{id}/Members/{name} ([DOC] D-GRP-DEL), so the name must fit a URL.
           const p = urlValueProblem(n);
-          if (p) ctx.addIssue({ code: "custom", message: `"${n}" cannot be managed through the PVWA REST API: ${p}` });
+          if (p) ctx.addIssue({ code: "custom", message: `${JSON.stringify(n)} cannot be managed through the PVWA REST API: ${p}` });
         }),
       type: z.enum(["vault", "domain"], { error: 'must be "vault" or "domain"' }).optional(),
       domain: z.string().min(1, "must not be empty").optional(),
