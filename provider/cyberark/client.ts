@@ -56,6 +56,9 @@ export class CyberArkClient {
       baseUrl: pvwaBaseUrl(this.conn.url),
       caCertificates: this.conn.caCertificates,
       insecureSkipVerify: this.conn.insecureSkipVerify,
+      allowHttp: this.conn.allowHttp,
+      requestTimeoutMs: this.conn.requestTimeoutMs,
+      timeoutSetting: "cyberark:requestTimeoutMs / CYBERARK_REQUEST_TIMEOUT_MS",
       timeouts: opts.timeouts,
       retry: opts.retry,
       log: opts.log,
@@ -118,6 +121,7 @@ export class CyberArkClient {
       json: { username: this.conn.username, password: this.conn.password, concurrentSession: true },
       schema: logonTokenSchema(),
       timeoutMs: this.requestTimeoutMs,
+      sensitiveResponse: true,
     });
     this.token = r.data;
     this.http.redactor.add(this.token);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { envBool, envInt, SettingError } from "../config/env";
 import { ConfigError } from "../http";
 
 /** Logon methods of the PVWA Gen2 API this package supports. */
@@ -31,6 +32,10 @@ export interface CyberArkConnection {
   caCertificates?: string;
   /** Skip TLS verification (tests only; cannot be combined with caCertificates). */
   insecureSkipVerify?: boolean;
+  /** Accept a plain `http://` url (explicit opt-in; labs only: the password and token cross the network unencrypted). */
+  allowHttp?: boolean;
+  /** Overall deadline of each request, retries included, ms (default: the HTTP core's, 120 s). */
+  requestTimeoutMs?: number;
 }
 
 const AUTH_METHODS: Record<string, CyberArkAuthMethod> = { cyberark: "CyberArk", ldap: "LDAP", radius: "RADIUS" };
@@ -46,6 +51,8 @@ const connectionSchema = z
     authMethod: z.enum(["CyberArk", "LDAP", "RADIUS"]).optional(),
     caCertificates: z.string().min(1).optional(),
     insecureSkipVerify: z.boolean().optional(),
+    allowHttp: z.boolean().optional(),
+    requestTimeoutMs: z.number().int().positive().optional(),
   })
   .strict();
 
@@ -59,6 +66,8 @@ const FIX: Record<string, string> = {
   authMethod: 'use one of "CyberArk", "LDAP", "RADIUS"',
   caCertificates: "give PEM text or the path of a PEM file",
   insecureSkipVerify: "use true or false",
+  allowHttp: "use true or false (true only for a test or lab PVWA served over plain http)",
+  requestTimeoutMs: "give a positive whole number of milliseconds",
 };
 
 /** Validates a connection (strict: unknown fields are refused). Throws ConfigError naming the field; values are never echoed. */
@@ -109,12 +118,15 @@ export const CYBERARK_ENV = {
   identityUrl: "CYBERARK_IDENTITY_URL",
   clientId: "CYBERARK_CLIENT_ID",
   clientSecret: "CYBERARK_CLIENT_SECRET",
+  allowHttp: "CYBERARK_ALLOW_HTTP",
+  requestTimeoutMs: "CYBERARK_REQUEST_TIMEOUT_MS",
 } as const;
 
 /**
  * Reads a {@link CyberArkConnection} from CYBERARK_URL, CYBERARK_USERNAME, CYBERARK_PASSWORD,
  * CYBERARK_AUTH_METHOD (CyberArk|LDAP|RADIUS, case-insensitive, default CyberArk),
- * CYBERARK_CA_CERTIFICATES (PEM or file path) and CYBERARK_INSECURE_SKIP_VERIFY (true/false/1/0/yes/no).
+ * CYBERARK_CA_CERTIFICATES (PEM or file path), CYBERARK_INSECURE_SKIP_VERIFY and CYBERARK_ALLOW_HTTP (true/false/1/0/yes/no/on/off)
+ * and CYBERARK_REQUEST_TIMEOUT_MS (milliseconds).
  * Throws ConfigError whose field is the variable name and whose message says how to fix it.
  */
 export function cyberArkConnectionFromEnv(env: Record<string, string | undefined> = process.env): CyberArkConnection {
@@ -133,12 +145,15 @@ export function cyberArkConnectionFromEnv(env: Record<string, string | undefined
     if (!authMethod) throw new ConfigError(CYBERARK_ENV.authMethod, `"${am}" is not supported; ${FIX.authMethod} (or leave it unset for CyberArk)`);
   }
   let insecureSkipVerify: boolean | undefined;
-  const isv = get("insecureSkipVerify");
-  if (isv !== undefined) {
-    const v = isv.trim().toLowerCase();
-    if (["true", "1", "yes"].includes(v)) insecureSkipVerify = true;
-    else if (["false", "0", "no"].includes(v)) insecureSkipVerify = false;
-    else throw new ConfigError(CYBERARK_ENV.insecureSkipVerify, `"${isv}" is not a boolean; use true or false`);
+  let allowHttp: boolean | undefined;
+  let requestTimeoutMs: number | undefined;
+  try {
+    insecureSkipVerify = envBool(get("insecureSkipVerify"), CYBERARK_ENV.insecureSkipVerify);
+    allowHttp = envBool(get("allowHttp"), CYBERARK_ENV.allowHttp);
+    requestTimeoutMs = envInt(get("requestTimeoutMs"), CYBERARK_ENV.requestTimeoutMs, { min: 1 });
+  } catch (e) {
+    if (e instanceof SettingError) throw new ConfigError(e.setting, e.message.slice(e.setting.length + 1));
+    throw e;
   }
   const conn = {
     url: get("url")!.trim(),
@@ -150,6 +165,8 @@ export function cyberArkConnectionFromEnv(env: Record<string, string | undefined
     ...(authMethod ? { authMethod } : {}),
     ...(get("caCertificates") ? { caCertificates: get("caCertificates") } : {}),
     ...(insecureSkipVerify !== undefined ? { insecureSkipVerify } : {}),
+    ...(allowHttp !== undefined ? { allowHttp } : {}),
+    ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
   };
   try {
     return validateCyberArkConnection(conn);

@@ -4,6 +4,7 @@ import type { CyberArkClient } from "./client";
 import { asApiError } from "./errors";
 import { liveSessionSchema, liveSessionsPageSchema } from "./schemas";
 import { apiPath, checkQueryValue } from "./url";
+import { sessionIdProblem } from "../validation/names";
 
 /** What kind of connection a live session is, which decides what can be done to it. */
 export type LiveSessionKind = "psm" | "psm-ssh" | "opm" | "unknown";
@@ -238,6 +239,9 @@ async function runAction(client: CyberArkClient, action: SessionActionResult["ac
     detail: client.http.redactor.text(detail),
     ...extra,
   });
+  // The shared name rule: a NUL, CR/LF or invisible character in an id never reaches a URL.
+  const bad = sessionIdProblem(id);
+  if (bad) return result("failed", `the session id ${bad}; give the SessionID or SessionGuid shown by PVWA`);
   let session: LiveSession | undefined;
   const ids: string[] = [id];
   try {

@@ -5,7 +5,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { withCredentialFallback } from "../dynamic/stored-credentials";
+import { envBool, envInt } from "../config/env";
+import { normalizeApplianceUrl, withCredentialFallback } from "../dynamic/stored-credentials";
 import { pulumiDebugLog } from "../http";
 import { asApiError } from "./errors";
 import { validateCyberArkConnection, type CyberArkAuthMethod, type CyberArkConnection } from "./config";
@@ -25,6 +26,8 @@ export function cyberArkConnectionInputSchema() {
       identityUrl: z.string().regex(/^https?:\/\//i, "must be an http(s) URL such as https://<tenant>.id.cyberark.cloud").optional(),
       clientId: z.string().min(1, "must not be empty").optional(),
       clientSecret: z.string().min(1, "must not be empty").optional(),
+      allowHttp: z.boolean().optional(),
+      requestTimeoutMs: z.number().int().positive().optional(),
     })
     .strict();
 }
@@ -39,12 +42,7 @@ export interface CyberArkProviderContext {
 
 const AUTH: Record<string, CyberArkAuthMethod> = { cyberark: "CyberArk", ldap: "LDAP", radius: "RADIUS" };
 
-function bool(v: string | undefined, field: string): boolean | undefined {
-  if (v === undefined || v.trim() === "") return undefined;
-  if (/^(true|1|yes)$/i.test(v.trim())) return true;
-  if (/^(false|0|no)$/i.test(v.trim())) return false;
-  throw new Error(`${field} must be true or false, got "${v}"`);
-}
+const bool = envBool;
 
 /**
  * Reads `cyberark:url|username|password|authMethod|caCertificates|insecureSkipVerify`, each falling back
@@ -72,6 +70,8 @@ export function cyberArkDefaultsFrom(config: pulumi.dynamic.Config | undefined, 
     identityUrl: get("identityUrl", "CYBERARK_IDENTITY_URL")?.trim(),
     clientId: get("clientId", "CYBERARK_CLIENT_ID"),
     clientSecret: get("clientSecret", "CYBERARK_CLIENT_SECRET"),
+    allowHttp: bool(get("allowHttp", "CYBERARK_ALLOW_HTTP"), "cyberark:allowHttp / CYBERARK_ALLOW_HTTP"),
+    requestTimeoutMs: envInt(get("requestTimeoutMs", "CYBERARK_REQUEST_TIMEOUT_MS"), "cyberark:requestTimeoutMs / CYBERARK_REQUEST_TIMEOUT_MS", { min: 1 }),
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as Partial<CyberArkConnection>;
 }
@@ -145,6 +145,10 @@ export function withStoredCyberArkConnection<T>(
     return a !== undefined && (a.status === 401 || (a.status === 403 && (a.vendorCode ?? "").toUpperCase() === "PASWS013E"));
   };
   // The environment last: refresh and destroy are configured with the stack config of the last up.
-  const fallbacks = [defaults, { username: env.username ?? defaults.username, password: env.password }];
-  return withCredentialFallback(connection, fallbacks, refused, async (c) => fn(resolveCyberArkConnection(c, ctx)));
+  const fallbacks = [defaults, { url: env.url ?? defaults.url, username: env.username ?? defaults.username, password: env.password }];
+  return withCredentialFallback(connection, fallbacks, refused, async (c) => fn(resolveCyberArkConnection(c, ctx)), {
+    vendor: "CyberArk PVWA",
+    normalizeUrl: (u) => normalizeApplianceUrl(u).replace(/\/passwordvault$/, ""),
+    where: "cyberark:url, cyberark:username and cyberark:password (or CYBERARK_URL, CYBERARK_USERNAME, CYBERARK_PASSWORD)",
+  });
 }

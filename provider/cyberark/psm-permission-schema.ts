@@ -1,17 +1,18 @@
 /**
  * Inputs and outputs of `PsmSuspendPermission`, and the manual PVWA Options steps it cannot perform
- * ([DOC] cyberark-pvwa.md §5, §6: no REST API reads or writes Live Sessions Monitoring Settings).
- * Schemas are built by functions: nothing at module level (STYLE.md §2).
+ * (no PVWA REST API reads or writes the Live Sessions Monitoring Settings).
+ * Schemas are built by functions: nothing at module level (the provider is serialized with its closures).
  */
 import { z } from "zod";
 import { cyberArkConnectionInputSchema, type CyberArkConnectionInput } from "./provider-context";
 import { urlValueProblem } from "./url";
+import { NAME_LIMITS, nameIssue, nameKey } from "../validation/names";
 
-/** The PVWA Options node holding the live-session settings ([DOC] D-SUS "Configuration" steps; §5). */
+/** The PVWA Options node holding the live-session settings (PSM documentation, "Configuration" steps of live-session suspension). */
 export const LIVE_SESSIONS_OPTIONS_PATH =
   "Administration > Options > Privileged Session Management > General Settings > Server Settings > Live Sessions Monitoring Settings";
 
-/** The Options list a group must be in for each right ([DOC] D-SUS, D-TERM, D-CFG; §5). */
+/** The Options list a group must be in for each right (PSM documentation on suspending and terminating live sessions). */
 export const RIGHT_LIST = {
   suspend: "Suspending Live Sessions Users and Groups",
   terminate: "Terminating Live Sessions Users and Groups",
@@ -36,11 +37,11 @@ const memberSchema = () =>
     .object({
       name: z
         .string({ error: "is required: a Vault user name, or a domain user or group name" })
-        .min(1, "must not be empty")
+        .superRefine(nameIssue(NAME_LIMITS.psmMemberName))
         .superRefine((n, ctx) => {
           // Members are removed with DELETE /UserGroups/{id}/Members/{name} ([DOC] D-GRP-DEL), so the name must fit a URL.
           const p = urlValueProblem(n);
-          if (p) ctx.addIssue({ code: "custom", message: `"${n}" cannot be managed through the PVWA REST API: ${p}` });
+          if (p) ctx.addIssue({ code: "custom", message: `${JSON.stringify(n)} cannot be managed through the PVWA REST API: ${p}` });
         }),
       type: z.enum(["vault", "domain"], { error: 'must be "vault" or "domain"' }).optional(),
       domain: z.string().min(1, "must not be empty").optional(),
@@ -79,15 +80,14 @@ export function psmPermissionInputsSchema() {
     .object({
       groupName: z
         .string({ error: "is required: the Vault group that is listed in the Options list" })
-        .min(1, "must not be empty")
-        .refine((n) => n.trim() === n, "must not start or end with white space")
+        .superRefine(nameIssue(NAME_LIMITS.psmGroupName))
         .refine((n) => !/[+&%]/.test(n), 'must not contain "+", "&" or "%" (PVWA does not support them in URL values)'),
       right: z.enum(["suspend", "terminate"], { error: 'must be "suspend" or "terminate"' }).optional(),
       members: z.array(memberSchema(), { error: "is required: the exact list of members (may be empty)" }).superRefine((ms, ctx) => {
         const seen = new Set<string>();
         for (const m of ms) {
           // PVWA lists members by name only ([DOC] D-GRP-GET), so names must be unique whatever their domain.
-          const k = (m?.name ?? "").toLowerCase();
+          const k = nameKey(m?.name ?? "").toLowerCase();
           if (seen.has(k)) ctx.addIssue({ code: "custom", message: `lists "${m.name}" twice; PVWA identifies group members by name, so list each name once` });
           seen.add(k);
         }

@@ -27,6 +27,7 @@ import {
   type PsmVerification,
 } from "./psm-permission-schema";
 import { configureCyberArk, effectiveCyberArkUrl, resolveCyberArkConnection, withPvwa, withStoredCyberArkConnection, type CyberArkProviderContext } from "./provider-context";
+import { nfcInputs } from "../validation/names";
 
 export const configure = configureCyberArk;
 
@@ -37,6 +38,8 @@ type Ctx = CyberArkProviderContext;
  * acknowledged with `true`, and the failure names the exact Options path ([DOC] D-SUS "Configuration").
  */
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+  // NFC first: one form of each name in state and in PVWA; NFC/NFD twins count as the same member.
+  news = nfcInputs(news, ["groupName", "members"]);
   const base = checkInputs(psmPermissionInputsSchema(), news);
   const failures = [...(base.failures ?? [])];
   const ack = news.acknowledgeManualOptions;

@@ -1,23 +1,25 @@
-import { PamError } from "../http";
+import { PamError, pathSegmentProblem } from "../http";
 
 /**
  * A value that PVWA cannot carry in a URL: empty, `.`/`..`, whitespace, `/`, `?`, `#`, or one of
- * `+ & %`, which the docs call "not supported in URL values" even when percent-encoded
- * ([DOC] cyberark-pvwa.md §1, §11.5). Code `CYBERARK_URL_VALUE_UNSUPPORTED`.
+ * `+ & %`, which the PVWA REST documentation calls "not supported in URL values" even when
+ * percent-encoded; also whatever the shared path-segment rule refuses (control characters).
+ * Code `CYBERARK_URL_VALUE_UNSUPPORTED`.
  */
 export class CyberArkUrlValueError extends PamError {
   readonly code = "CYBERARK_URL_VALUE_UNSUPPORTED";
   /** What the value is (e.g. "member name"); the value itself is in the message only when not secret. */
   readonly what: string;
   constructor(what: string, value: string, reason: string) {
-    super(`cyberark: ${what} "${value}" cannot be used in a PVWA URL: ${reason}`);
+    super(`cyberark: ${what} ${JSON.stringify(value.slice(0, 64))} cannot be used in a PVWA URL: ${reason}`);
     this.what = what;
   }
 }
 
 /** Why `value` cannot be a PVWA URL value, or undefined when it can (for input checks before any request). */
 export function urlValueProblem(value: string): string | undefined {
-  if (value === "" || value === "." || value === "..") return 'it must not be empty, "." or ".."';
+  const shared = pathSegmentProblem(value);
+  if (shared) return shared;
   if (/\s/.test(value)) return "PVWA URLs must contain no spaces";
   const bad = /[+&%]/.exec(value);
   if (bad) return `PVWA does not support "${bad[0]}" in URL values ("+", "&" and "%" are refused)`;
@@ -39,8 +41,8 @@ function segment(what: string, v: string | number): string {
 /**
  * Builds an `/API/...` path from literal parts and values: ``apiPath`UserGroups/${id}/Members/${name}` ``.
  * Each value is checked ({@link urlValueProblem}) and encoded as one segment. When any value contains
- * a dot, a trailing `/` is appended ([DOC] "If the URL includes a dot (.), add a forward slash (/) at
- * the end"; [CODE] psPAS #356: otherwise IIS answers an HTML 404).
+ * a dot, a trailing `/` is appended (PVWA documentation: "If the URL includes a dot (.), add a forward slash (/) at
+ * the end"; otherwise IIS answers an HTML 404).
  */
 export function apiPath(strings: TemplateStringsArray, ...values: Array<string | number>): string {
   let out = `/API/${strings[0].replace(/^\/+/, "")}`;

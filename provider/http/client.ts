@@ -10,7 +10,7 @@ import { CookieJar } from "tough-cookie";
 import { Agent, request as undiciRequest } from "undici";
 import type { z } from "zod";
 import { VERSION } from "../version";
-import { ConfigError, ResponseShapeError, bodyExcerpt, errorFromResponse, type VendorErrorParser } from "./errors";
+import { ConfigError, ResponseShapeError, ResponseTooLargeError, bodyExcerpt, errorFromResponse, type VendorErrorParser } from "./errors";
 import type { DebugLog } from "./log";
 import { Redactor, SENSITIVE_HEADERS, isSecretName, redactHeaders, redactUrl } from "./redact";
 import { backoffDelay, mayRetryMethod, parseRetryAfter, resolveRetry, type RetryOptions, type RetryPolicy } from "./retry";
@@ -27,6 +27,11 @@ export type { RetryOptions } from "./retry";
 /** The User-Agent of every request. Never browser-like: SPS 7.5+ demands an X-Token header from browser-like clients (seen in public SPS clients). */
 export const USER_AGENT = `pulumi-pam/${VERSION}`;
 
+/** Default overall deadline of one request, retries and waits included (our choice: 2 minutes). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+/** Default cap of a response body, counted while it streams in (our choice: 16 MiB, far above any answer we read). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
 /** Options of {@link HttpClient}. */
 export interface HttpClientOptions extends TlsOptions {
   /** Vendor key shown in errors and logs: "sps" | "cyberark" | "senhasegura". */
@@ -34,6 +39,21 @@ export interface HttpClientOptions extends TlsOptions {
   /** `http(s)://host[:port][/prefix]`; a trailing "/" is fine and a path prefix (`/PasswordVault`) is kept. */
   baseUrl: string;
   timeouts?: TimeoutOptions;
+  /**
+   * Overall deadline of every request, retries and waits included, unless the request gives its own
+   * `timeoutMs` (default {@link DEFAULT_REQUEST_TIMEOUT_MS}). The per-phase timeouts alone do not bound
+   * a body drip-fed one byte at a time.
+   */
+  requestTimeoutMs?: number;
+  /** Where users set `requestTimeoutMs`, named in the timeout error (e.g. "sps:requestTimeoutMs / SPS_REQUEST_TIMEOUT_MS"). */
+  timeoutSetting?: string;
+  /** Largest response body accepted, in bytes (default {@link DEFAULT_MAX_RESPONSE_BYTES}); a larger one fails while streaming. */
+  maxResponseBytes?: number;
+  /**
+   * Accept a plain `http://` baseUrl. Refused by default: Basic credentials, tokens and new passwords
+   * would cross the network in clear text. When set, the client warns once (code PULUMI_PAM_INSECURE_HTTP).
+   */
+  allowHttp?: boolean;
   retry?: RetryOptions;
   /** Keep a cookie jar, updated from every `Set-Cookie` and sent on every request. */
   cookies?: boolean;
@@ -82,8 +102,13 @@ export interface RequestOptions<T> {
   /** Allow retries of a non-idempotent method the caller knows to be safe. */
   retrySafe?: boolean;
   signal?: AbortSignal;
-  /** Deadline for the whole request, retries and waits included. */
+  /** Deadline for the whole request, retries and waits included (default: the client's `requestTimeoutMs`). */
   timeoutMs?: number;
+  /**
+   * The answer carries credentials (a login or token endpoint): no error built from it quotes its body,
+   * only the status and content type (and, for a non-2xx JSON error, the vendor's parsed code and message).
+   */
+  sensitiveResponse?: boolean;
 }
 
 /** A successful (2xx) answer. */
@@ -109,6 +134,9 @@ export class HttpClient {
   private readonly agent: Agent;
   private readonly jar?: CookieJar;
   private readonly timeouts: Required<TimeoutOptions>;
+  private readonly requestTimeoutMs: number;
+  private readonly timeoutSetting?: string;
+  private readonly maxResponseBytes: number;
   private readonly retry: RetryPolicy;
   private readonly defaultHeaders: Record<string, string>;
   private readonly log: DebugLog;
@@ -125,7 +153,7 @@ export class HttpClient {
     this.redactor = opts.redactor ?? new Redactor();
     const log = opts.log ?? (() => undefined);
     this.log = (m) => log(this.redactor.text(m));
-    const url = parseBaseUrl(opts.baseUrl);
+    const url = parseBaseUrl(opts.baseUrl, opts.vendor, opts.allowHttp === true);
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, "");
     this.timeouts = { ...DEFAULT_TIMEOUTS };
@@ -135,6 +163,9 @@ export class HttpClient {
       if (!Number.isFinite(v) || v <= 0) throw new ConfigError(`timeouts.${k}`, "must be a positive number of milliseconds");
       this.timeouts[k] = v;
     }
+    this.requestTimeoutMs = positive(opts.requestTimeoutMs, "requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS);
+    this.maxResponseBytes = positive(opts.maxResponseBytes, "maxResponseBytes", DEFAULT_MAX_RESPONSE_BYTES);
+    this.timeoutSetting = opts.timeoutSetting;
     const retry = resolveRetry(opts.retry);
     if ("bad" in retry) throw new ConfigError(retry.bad, "must be a non-negative number (maxAttempts: an integer >= 1)");
     this.retry = retry;
@@ -159,6 +190,11 @@ export class HttpClient {
       // Also outside the debug log, once per client: a disabled check must not go unnoticed.
       process.emitWarning(warning, { code: "PULUMI_PAM_INSECURE_TLS" });
     }
+    if (url.protocol === "http:") {
+      const warning = `${this.vendor}: plain http:// is used for ${this.origin} (allowHttp: true): credentials and tokens cross the network unencrypted; use https:// outside tests`;
+      this.log(`WARNING ${warning}`);
+      process.emitWarning(warning, { code: "PULUMI_PAM_INSECURE_HTTP" });
+    }
   }
 
   /** Sends one request (with retries where allowed) and returns the parsed 2xx answer, or throws a PamError. */
@@ -169,13 +205,17 @@ export class HttpClient {
     const deadline = new AbortController();
     const signals = [deadline.signal, ...(opts.signal ? [opts.signal] : [])];
     const signal = signals.length === 1 ? signals[0] : AbortSignal.any(signals);
-    const timer = opts.timeoutMs !== undefined ? setTimeout(() => deadline.abort(), opts.timeoutMs) : undefined;
+    const timeoutMs = opts.timeoutMs ?? this.requestTimeoutMs;
+    const timer = setTimeout(() => deadline.abort(), timeoutMs);
     const mayRetry = mayRetryMethod(method, opts.retrySafe);
     const started = this.now();
     const ctx = () => ({
       vendor: this.vendor, method, path: shownPath, origin: this.origin, caConfigured: this.caConfigured,
-      deadlineFired: deadline.signal.aborted, timeoutMs: opts.timeoutMs, redactor: this.redactor,
+      deadlineFired: deadline.signal.aborted, timeoutMs, redactor: this.redactor,
+      timeoutSetting: opts.timeoutMs === undefined ? this.timeoutSetting : undefined,
     });
+    const tooLarge = (status: number) =>
+      new ResponseTooLargeError({ vendor: this.vendor, method, path: shownPath, status, limit: this.maxResponseBytes });
     try {
       for (let attempt = 1; ; attempt++) {
         const tag = `${this.vendor} ${method} ${shownPath} (attempt ${attempt}/${this.retry.maxAttempts})`;
@@ -188,9 +228,13 @@ export class HttpClient {
           const sent = { ...headers, ...fresh, ...(cookie === undefined ? {} : { cookie }) };
           this.registerSecretHeaders(sent);
           this.log(`-> ${tag} headers=${JSON.stringify(redactHeaders(sent))}`);
-          res = await send(this.agent, url, method, sent, body, this.timeouts, signal, undiciRequest);
+          res = await send(this.agent, url, method, sent, body, { ...this.timeouts, maxBytes: this.maxResponseBytes, tooLarge }, signal, undiciRequest);
           await this.storeCookies(url, res.setCookie);
         } catch (e) {
+          if (e instanceof ResponseTooLargeError) {
+            this.log(`<- ${tag} ${e.code}`);
+            throw e;
+          }
           const { error, transient } = classifyTransportError(e, ctx());
           this.log(`<- ${tag} ${error.code}`);
           const wait = transient && mayRetry ? this.nextWait(attempt, started, undefined) : undefined;
@@ -203,7 +247,7 @@ export class HttpClient {
         if (res.status >= 200 && res.status < 300) return this.success<T>(opts, res, shownPath);
         const error = errorFromResponse({
           vendor: this.vendor, method, path: shownPath, status: res.status, headers: res.headers, bodyText: res.text,
-          parseVendorError: this.parseVendorError, redactor: this.redactor,
+          parseVendorError: this.parseVendorError, redactor: this.redactor, quoteBody: opts.sensitiveResponse !== true,
         });
         this.log(`   ${error.message}`);
         const retryAfter = parseRetryAfter(res.headers["retry-after"], this.now());
@@ -213,7 +257,7 @@ export class HttpClient {
         await this.pause(wait, signal, ctx);
       }
     } finally {
-      if (timer) clearTimeout(timer);
+      clearTimeout(timer);
     }
   }
 
@@ -259,6 +303,7 @@ export class HttpClient {
     const shape = (code: string, detail: string, issues?: string[]) =>
       new ResponseShapeError({ code, vendor: this.vendor, method: opts.method, path: shownPath, status: res.status, detail: this.redactor.text(detail), issues });
     if (opts.responseType === "text") return { ...base, data: res.text as T };
+    const type = res.headers["content-type"] ?? "no content-type";
     if (res.text.trim() === "") {
       if (opts.allowEmpty || opts.method === "HEAD") return { ...base, data: undefined as T };
       throw shape("RESPONSE_EMPTY", "empty body where JSON was expected");
@@ -267,8 +312,9 @@ export class HttpClient {
     try {
       json = JSON.parse(res.text);
     } catch {
-      const type = res.headers["content-type"] ?? "no content-type";
-      throw shape("RESPONSE_NOT_JSON", `expected JSON, got ${type}: ${bodyExcerpt(res.text, 120)}`);
+      // An authentication answer may be the token itself in another format: never quote it.
+      if (opts.sensitiveResponse) throw shape("RESPONSE_NOT_JSON", `expected JSON, got ${type} (body not shown: it is an authentication answer)`);
+      throw shape("RESPONSE_NOT_JSON", `expected JSON, got ${type}: ${bodyExcerpt(res.text, 120, this.redactor)}`);
     }
     if (!opts.schema) return { ...base, data: json as T };
     const parsed = opts.schema.safeParse(json);
@@ -365,7 +411,13 @@ export class HttpClient {
   }
 }
 
-function parseBaseUrl(baseUrl: unknown): URL {
+function positive(v: number | undefined, field: string, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (!Number.isFinite(v) || v <= 0) throw new ConfigError(field, "must be a positive number");
+  return v;
+}
+
+function parseBaseUrl(baseUrl: unknown, vendor: string, allowHttp: boolean): URL {
   const fix = 'give an absolute http(s) URL such as "https://sps.example.com" or "https://pvwa.example.com/PasswordVault"';
   if (typeof baseUrl !== "string" || baseUrl.trim() === "") throw new ConfigError("baseUrl", `is required; ${fix}`);
   let url: URL;
@@ -375,6 +427,13 @@ function parseBaseUrl(baseUrl: unknown): URL {
     throw new ConfigError("baseUrl", `"${redactUrl(baseUrl)}" is not a valid URL; ${fix}`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") throw new ConfigError("baseUrl", `scheme ${url.protocol} is not supported; ${fix}`);
+  if (url.protocol === "http:" && !allowHttp) {
+    throw new ConfigError(
+      "baseUrl",
+      `plain http:// is refused: credentials and tokens would cross the network unencrypted; use https://, ` +
+        `or opt in explicitly for a test or lab appliance (${vendor}:allowHttp / ${vendor.toUpperCase()}_ALLOW_HTTP, or allowHttp: true in the connection)`,
+    );
+  }
   if (url.username || url.password) throw new ConfigError("baseUrl", "must not contain credentials; pass them through the provider's credential options");
   if (url.search || url.hash) throw new ConfigError("baseUrl", `must not contain a query or fragment; ${fix}`);
   return url;

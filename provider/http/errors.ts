@@ -1,5 +1,5 @@
 /**
- * One error hierarchy for every vendor client (STYLE.md §4).
+ * One error hierarchy for every vendor client.
  *
  * - {@link PamError}: the base, branded with `Symbol.for` so that `isInstance` works across copies of
  *   this module (a serialized Pulumi stub and the installed package each load their own copy, and
@@ -14,7 +14,7 @@
  * carries request bodies, request headers or raw undici objects.
  */
 
-import { Redactor, redactUrl } from "./redact";
+import { Redactor, decodeEntities, redactUrl } from "./redact";
 
 const BRAND = Symbol.for("pulumi-pam.error");
 
@@ -137,7 +137,7 @@ function defaultCode(status: number): string {
   }
 }
 
-/** The {@link ApiError} subclass for a status (the status table of STYLE.md §4). */
+/** The {@link ApiError} subclass for a status. */
 export function apiErrorClassFor(status: number): typeof ApiError {
   if (status === 401) return AuthError;
   if (status === 403) return PermissionError;
@@ -213,6 +213,31 @@ export class ResponseShapeError extends PamError {
   }
 }
 
+/**
+ * The answer's body is larger than the client's `maxResponseBytes`; reading stopped at the cap (the
+ * connection was closed). Code `RESPONSE_TOO_LARGE`.
+ */
+export class ResponseTooLargeError extends PamError {
+  readonly code = "RESPONSE_TOO_LARGE";
+  readonly vendor: string;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  /** The cap in bytes. */
+  readonly limit: number;
+  constructor(init: { vendor: string; method: string; path: string; status: number; limit: number }) {
+    super(
+      `${init.vendor} ${init.method} ${init.path}: ${init.status} answer larger than ${init.limit} bytes, not read further ` +
+        "(maxResponseBytes; check baseUrl points at the appliance's API, or raise the limit)",
+    );
+    this.vendor = init.vendor;
+    this.method = init.method;
+    this.path = init.path;
+    this.status = init.status;
+    this.limit = init.limit;
+  }
+}
+
 /** Invalid client options; the message names the field and the fix. Code `CONFIG_INVALID`. */
 export class ConfigError extends PamError {
   readonly code = "CONFIG_INVALID";
@@ -244,38 +269,110 @@ export interface ErrorFromResponseInput {
   redactor?: Redactor;
   /** Overrides the status table (vendor clients mapping their own codes). */
   code?: string;
+  /**
+   * False for an authentication answer (login, token): no excerpt of the raw body, only the status,
+   * the content type and a vendor code/message parsed from a JSON error body. Default true.
+   */
+  quoteBody?: boolean;
 }
 
 /** Maximum length of a body excerpt in an error message. */
 export const EXCERPT_MAX = 200;
+/**
+ * Characters of a body that the excerpt looks at (our choice: 64 KiB). Redaction runs over the whole
+ * body first, so the cap never cuts a secret in half before it is masked.
+ */
+export const EXCERPT_INPUT_MAX = 64 * 1024;
 
 const REQUEST_ID_HEADERS = ["x-request-id", "x-correlation-id", "request-id", "x-ms-request-id", "x-amzn-requestid"];
 
 /**
  * A short, whitespace-collapsed, tag-stripped excerpt of an error body. For HTML pages (IIS, API
- * gateways) the `<title>` is the most telling part, so it leads; scripts and styles are dropped.
+ * gateways) the `<title>` is the most telling part, so it leads; scripts, styles and comments are dropped.
+ *
+ * With a `redactor`, every known secret is masked BEFORE each transformation that could change how it
+ * looks: in the raw body, after decoding `\uXXXX` escapes, after stripping tags, after decoding HTML
+ * entities, after collapsing whitespace, and before the cut-off. Every step is a single forward scan
+ * (no backtracking regular expressions), so the cost is linear in the body size.
  */
-export function bodyExcerpt(text: string, max = EXCERPT_MAX): string {
-  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1];
-  let body = text
-    .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, " ")
-    .replace(/<!--[\s\S]*?-->/g, " ")
-    .replace(/<[^>]*>/g, " ");
-  body = decodeEntities(body).replace(/\s+/g, " ").trim();
-  const t = title === undefined ? "" : decodeEntities(title).replace(/\s+/g, " ").trim();
-  let out = t && !body.startsWith(t) ? `${t}: ${body}` : body || t;
+export function bodyExcerpt(text: string, max = EXCERPT_MAX, redactor?: Redactor): string {
+  const red = (s: string) => (redactor ? redactor.text(s) : s);
+  let s = red(text);
+  if (redactor && s.includes("\\u")) s = red(decodeUnicodeEscapes(s));
+  if (s.length > EXCERPT_INPUT_MAX) s = s.slice(0, EXCERPT_INPUT_MAX);
+  const { title, body } = stripMarkup(s);
+  const tidy = (x: string) => red(red(decodeEntities(red(x))).replace(/\s+/g, " ").trim());
+  const b = tidy(body);
+  const t = title === undefined ? "" : tidy(title);
+  let out = t && !b.startsWith(t) ? `${t}: ${b}` : b || t;
   if (out.length > max) out = `${out.slice(0, max - 1)}…`;
   return out;
 }
 
-function decodeEntities(s: string): string {
-  return s
-    .replace(/&nbsp;/g, " ")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, "&");
+/** `\uXXXX` escapes (JSON, JavaScript) decoded; a secret sent escaped that way is then visible to the redactor. */
+function decodeUnicodeEscapes(s: string): string {
+  return s.replace(/\\u([0-9a-fA-F]{4})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+/** ASCII-only lower case: keeps every index of `s` valid (String#toLowerCase may change the length). */
+function asciiLower(s: string): string {
+  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+/** Elements whose content is not text for a reader. */
+const SKIPPED_ELEMENTS = ["script", "style", "head"];
+
+/** Whether `lower` has the start tag `<name` at `at` (followed by a non-name character). */
+function startTagAt(lower: string, at: number, name: string): boolean {
+  return lower.startsWith(name, at + 1) && !/[a-z0-9-]/.test(lower.charAt(at + 1 + name.length));
+}
+
+/**
+ * Tags stripped in one forward scan: each search starts where the previous one ended, and a construct
+ * that is never closed (`<!--`, `<script`) ends the scan, so the work is linear in `s`.
+ */
+function stripMarkup(s: string): { title?: string; body: string } {
+  const lower = asciiLower(s);
+  let title: string | undefined;
+  const t = lower.indexOf("<title");
+  if (t >= 0) {
+    const open = s.indexOf(">", t);
+    const close = open < 0 ? -1 : lower.indexOf("</title", open);
+    if (close > open) title = s.slice(open + 1, close);
+  }
+  const out: string[] = [];
+  let i = 0;
+  while (i < s.length) {
+    const lt = s.indexOf("<", i);
+    if (lt < 0) {
+      out.push(s.slice(i));
+      break;
+    }
+    out.push(s.slice(i, lt), " ");
+    if (s.startsWith("<!--", lt)) {
+      const end = s.indexOf("-->", lt + 4);
+      if (end < 0) break;
+      i = end + 3;
+      continue;
+    }
+    const skipped = SKIPPED_ELEMENTS.find((n) => startTagAt(lower, lt, n));
+    if (skipped) {
+      const close = lower.indexOf(`</${skipped}`, lt);
+      if (close < 0) break;
+      const gt = s.indexOf(">", close);
+      if (gt < 0) break;
+      i = gt + 1;
+      continue;
+    }
+    const gt = s.indexOf(">", lt);
+    if (gt < 0) {
+      // A lone "<" in plain text ("a < b") is text, not a tag.
+      out.push(s.slice(lt));
+      break;
+    }
+    i = gt + 1;
+  }
+  return { title, body: out.join("") };
 }
 
 /**
@@ -285,6 +382,7 @@ function decodeEntities(s: string): string {
  */
 export function errorFromResponse(input: ErrorFromResponseInput): ApiError {
   const red = (s: string | undefined) => (s === undefined ? undefined : input.redactor ? input.redactor.text(s) : s);
+  const quote = input.quoteBody !== false;
   const headers = input.headers ?? {};
   const text = input.bodyText ?? "";
   let parsed: ReturnType<VendorErrorParser>;
@@ -306,7 +404,7 @@ export function errorFromResponse(input: ErrorFromResponseInput): ApiError {
       parsed = undefined;
     }
   }
-  const vendorMessage = parsed?.message !== undefined && parsed.message !== "" ? red(bodyExcerpt(parsed.message, 500)) : undefined;
+  const vendorMessage = parsed?.message !== undefined && parsed.message !== "" ? red(bodyExcerpt(parsed.message, 500, input.redactor)) : undefined;
   // Redirects are not followed (a POST must not silently become a GET elsewhere); say where it pointed.
   const location = input.status >= 300 && input.status < 400 ? headers.location : undefined;
   const excerpt =
@@ -314,9 +412,11 @@ export function errorFromResponse(input: ErrorFromResponseInput): ApiError {
       ? undefined
       : location !== undefined
         ? red(`redirected to ${redactUrl(location)}; redirects are not followed, check baseUrl (scheme, host, path prefix)`)
-        : text.trim() !== ""
-          ? red(bodyExcerpt(text))
-          : undefined;
+        : text.trim() === ""
+          ? undefined
+          : quote
+            ? red(bodyExcerpt(text, EXCERPT_MAX, input.redactor))
+            : `(${headers["content-type"] ?? "no content-type"} body not shown: it is an authentication answer)`;
   const requestIdHeader = REQUEST_ID_HEADERS.find((h) => headers[h]);
   const Cls = apiErrorClassFor(input.status);
   return new Cls({

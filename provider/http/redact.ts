@@ -1,6 +1,6 @@
 /**
- * Redaction of secrets in anything that can reach an error message or a log line (STYLE.md §4:
- * redact at construction). Two layers: names we know are sensitive (headers, query parameters) and
+ * Redaction of secrets in anything that can reach an error message or a log line (redacted when the
+ * message is built, never later). Two layers: names we know are sensitive (headers, query parameters) and
  * values we know are secret (the {@link Redactor}, fed by vendor clients and by the HTTP client).
  */
 
@@ -86,7 +86,7 @@ export function redactHeaders(h: Record<string, string | string[] | undefined>):
 
 /**
  * Query parameter (and JSON field) names whose values are secrets. `credential` is deliberately NOT
- * here: senhasegura uses `?credential=<id>` for an id [CODE] senhasegura.md §ANS.
+ * here: senhasegura uses `?credential=<id>` for an id, not a secret.
  */
 const SECRET_PARAM = /(token|password|passwd|secret|apikey|api_key|^oauth_|signature|^sig$|^plain$)/i;
 const SECRET_FIELD = SECRET_PARAM;
@@ -123,4 +123,19 @@ export function redactUrl(url: string): string {
     })
     .join("&");
   return `${head}?${query}`;
+}
+
+const NAMED_ENTITIES: Record<string, string> = { nbsp: " ", lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" };
+
+/**
+ * HTML entities decoded in one pass (`&lt;`, `&quot;`, `&#39;`, `&#x41;`…), so that a secret echoed
+ * HTML-escaped in an error page is visible to the {@link Redactor}. Unknown names are left as they are.
+ */
+export function decodeEntities(s: string): string {
+  if (!s.includes("&")) return s;
+  return s.replace(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,6});/g, (m, e: string) => {
+    if (e[0] !== "#") return NAMED_ENTITIES[e.toLowerCase()] ?? m;
+    const code = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
+  });
 }

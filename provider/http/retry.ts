@@ -1,8 +1,8 @@
 /**
- * Retry policy (STYLE.md §3): which requests may be repeated, and how long to wait.
+ * Retry policy: which requests may be repeated, and how long to wait.
  *
  * Only idempotent reads are retried by default. PUT and DELETE are NOT: on SPS a
- * `PUT /api/transaction {"status":"commit"}` commits [DOC] sps.md §4, and a repeated DELETE of a
+ * `PUT /api/transaction {"status":"commit"}` commits the configuration, and a repeated DELETE of a
  * session may answer 404 for a success. Callers that know a write is safe pass `retrySafe`; after an
  * ambiguous write they should read back, never resend.
  */

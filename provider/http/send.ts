@@ -1,4 +1,4 @@
-/** One undici round trip: send, read the whole body, hand back plain data. No policy here. */
+/** One undici round trip: send, read the body (up to a size cap), hand back plain data. No other policy here. */
 import type { Agent, request as undiciRequestFn } from "undici";
 
 /** A response as plain data (the body fully read). */
@@ -24,10 +24,11 @@ export async function send(
   method: string,
   headers: Record<string, string>,
   body: string | undefined,
-  timeouts: { headersMs: number; bodyMs: number },
+  limits: { headersMs: number; bodyMs: number; maxBytes: number; tooLarge: (status: number) => Error },
   signal: AbortSignal,
   request: typeof undiciRequestFn,
 ): Promise<RawResponse> {
+  const timeouts = limits;
   const res = await request(url, {
     dispatcher: agent,
     method: method as "GET",
@@ -37,10 +38,41 @@ export async function send(
     bodyTimeout: timeouts.bodyMs,
     signal,
   });
-  const text = await res.body.text();
+  const text = await readCapped(res.body, res.statusCode, res.headers["content-length"], limits);
   const raw = res.headers["set-cookie"];
   const setCookie = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
   return { status: res.statusCode, headers: toHeaderRecord(res.headers), setCookie, text };
+}
+
+/**
+ * The body as UTF-8 text, counting bytes as they arrive: past `maxBytes` the stream is destroyed (the
+ * connection closes, nothing more is read) and `tooLarge` is thrown. A declared Content-Length over the
+ * cap fails before reading anything.
+ */
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy(err?: Error): unknown },
+  status: number,
+  contentLength: string | string[] | undefined,
+  limits: { maxBytes: number; tooLarge: (status: number) => Error },
+): Promise<string> {
+  const declared = typeof contentLength === "string" ? Number(contentLength) : NaN;
+  if (Number.isFinite(declared) && declared > limits.maxBytes) {
+    const e = limits.tooLarge(status);
+    body.destroy();
+    throw e;
+  }
+  const chunks: Buffer[] = [];
+  let received = 0;
+  for await (const chunk of body) {
+    received += chunk.length;
+    if (received > limits.maxBytes) {
+      const e = limits.tooLarge(status);
+      body.destroy();
+      throw e;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, received).toString("utf8");
 }
 
 /** Waits `ms`, rejecting with an AbortError as soon as `signal` aborts (the timer is cleared then). */

@@ -3,7 +3,7 @@
  *
  * - Verification is on by default.
  * - Choice: when `caCertificates` is set, ONLY that bundle is trusted (Node's `ca` option replaces
- *   the built-in roots). PAM appliances almost always use a private CA [DOC] sps.md §1, and trusting
+ *   the built-in roots). PAM appliances almost always use a private CA, and trusting
  *   exactly the appliance CA is the stricter reading. To trust public roots too, append them to the
  *   bundle (e.g. `tls.rootCertificates.join("\n")`).
  * - `insecureSkipVerify: true` is the only way to skip verification; the client warns (see client.ts).

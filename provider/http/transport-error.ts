@@ -19,6 +19,8 @@ export interface TransportContext {
   /** True when the request's own `timeoutMs` deadline fired (vs. the caller's signal). */
   deadlineFired: boolean;
   timeoutMs?: number;
+  /** Where users change the default deadline, when the request did not set its own. */
+  timeoutSetting?: string;
   redactor: Redactor;
 }
 
@@ -60,7 +62,7 @@ export function classifyTransportError(e: unknown, ctx: TransportContext): Class
 
   if (code === "UND_ERR_ABORTED" || name === "AbortError" || code === "ABORT_ERR") {
     return ctx.deadlineFired
-      ? timeout("REQUEST_TIMEOUT", `no complete answer within timeoutMs ${ctx.timeoutMs} ms`)
+      ? timeout("REQUEST_TIMEOUT", `no complete answer within ${ctx.timeoutMs} ms (${ctx.timeoutSetting ?? "timeoutMs"})`)
       : timeout("ABORTED", "the request was aborted by the caller");
   }
   // A connect timeout is safe to repeat: nothing reached the server.

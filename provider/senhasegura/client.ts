@@ -8,7 +8,7 @@ import { HttpClient, type HttpMethod } from "../http/client";
 import { ApiError, PamError, apiErrorClassFor } from "../http/errors";
 import type { DebugLog } from "../http/log";
 import type { RetryOptions } from "../http/retry";
-import { DEFAULT_PATH_PREFIX, DEFAULT_TOKEN_PATH, validateSenhaseguraConnection, type SenhaseguraAuthKind, type SenhaseguraConnection } from "./config";
+import { DEFAULT_PATH_PREFIX, DEFAULT_SENHASEGURA_REQUEST_TIMEOUT_MS, DEFAULT_TOKEN_PATH, validateSenhaseguraConnection, type SenhaseguraAuthKind, type SenhaseguraConnection } from "./config";
 import { OAuth2TokenSource } from "./oauth2";
 import { signOAuth1, type OAuth1Credentials } from "./oauth1";
 import { parseSenhaseguraError, type Envelope } from "./schemas";
@@ -61,8 +61,11 @@ export class SenhaseguraClient {
       baseUrl: c.url,
       caCertificates: c.caCertificates,
       insecureSkipVerify: c.insecureSkipVerify,
-      // The list has no paging and "may take minutes" [DOC]: long header/body waits.
+      allowHttp: c.allowHttp,
+      // The list has no paging and the vendor says it "may take minutes": long header/body waits.
       timeouts: { connectMs: 10_000, headersMs: 300_000, bodyMs: 120_000, ...c.timeouts },
+      requestTimeoutMs: c.requestTimeoutMs ?? DEFAULT_SENHASEGURA_REQUEST_TIMEOUT_MS,
+      timeoutSetting: "SENHASEGURA_REQUEST_TIMEOUT_MS / requestTimeoutMs",
       retry: opts.retry,
       log: opts.log,
       parseVendorError: (body) => parseSenhaseguraError(body),

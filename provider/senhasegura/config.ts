@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { ConfigError } from "../http/errors";
 import type { TimeoutOptions } from "../http/timeouts";
+import { envBool, envInt, SettingError } from "../config/env";
 
 /**
  * Default path prefix of the session operations. Choice: `/iso`, the family every public client
@@ -41,9 +42,16 @@ export interface SenhaseguraConnection {
   caCertificates?: string;
   /** Skip TLS verification (tests only; prefer caCertificates). */
   insecureSkipVerify?: boolean;
-  /** Per-phase timeouts; the list can take minutes on big appliances [DOC] §4.1, so bodies get long timeouts. */
+  /** Accept a plain `http://` url (explicit opt-in; labs only: credentials and tokens cross the network unencrypted). */
+  allowHttp?: boolean;
+  /** Per-phase timeouts; the vendor says the session list can take minutes on big appliances, so bodies get long timeouts. */
   timeouts?: TimeoutOptions;
+  /** Overall deadline of each request, retries included, ms (default {@link DEFAULT_SENHASEGURA_REQUEST_TIMEOUT_MS}). */
+  requestTimeoutMs?: number;
 }
+
+/** Default overall request deadline (our choice: 10 minutes, since the unpaged session list may take minutes). */
+export const DEFAULT_SENHASEGURA_REQUEST_TIMEOUT_MS = 600_000;
 
 /** Which credential set a validated connection uses. */
 export type SenhaseguraAuthKind = "oauth2" | "oauth1";
@@ -65,6 +73,8 @@ function connectionSchema() {
       tokenSecret: opt,
       caCertificates: opt,
       insecureSkipVerify: z.boolean().optional(),
+      allowHttp: z.boolean().optional(),
+      requestTimeoutMs: z.number().int().positive().optional(),
       timeouts: z.object({ connectMs: z.number().positive().optional(), headersMs: z.number().positive().optional(), bodyMs: z.number().positive().optional() }).strict().optional(),
     })
     .strict();
@@ -116,6 +126,8 @@ export const SENHASEGURA_ENV: Record<Exclude<keyof SenhaseguraConnection, "timeo
   tokenSecret: "SENHASEGURA_TOKEN_SECRET",
   caCertificates: "SENHASEGURA_CA_CERTIFICATES",
   insecureSkipVerify: "SENHASEGURA_INSECURE_SKIP_VERIFY",
+  allowHttp: "SENHASEGURA_ALLOW_HTTP",
+  requestTimeoutMs: "SENHASEGURA_REQUEST_TIMEOUT_MS",
 };
 
 /**
@@ -129,11 +141,15 @@ export function senhaseguraConnectionFromEnv(env: Record<string, string | undefi
   };
   if (!get("url")) throw new ConfigError(SENHASEGURA_ENV.url, 'is not set; export SENHASEGURA_URL="https://<appliance>"');
   let insecure: boolean | undefined;
-  const raw = get("insecureSkipVerify");
-  if (raw !== undefined) {
-    if (/^(1|true|yes|on)$/i.test(raw)) insecure = true;
-    else if (/^(0|false|no|off)$/i.test(raw)) insecure = false;
-    else throw new ConfigError(SENHASEGURA_ENV.insecureSkipVerify, 'must be "true" or "false"');
+  let allowHttp: boolean | undefined;
+  let requestTimeoutMs: number | undefined;
+  try {
+    insecure = envBool(get("insecureSkipVerify"), SENHASEGURA_ENV.insecureSkipVerify);
+    allowHttp = envBool(get("allowHttp"), SENHASEGURA_ENV.allowHttp);
+    requestTimeoutMs = envInt(get("requestTimeoutMs"), SENHASEGURA_ENV.requestTimeoutMs, { min: 1 });
+  } catch (e) {
+    if (e instanceof SettingError) throw new ConfigError(e.setting, e.message.slice(e.setting.length + 1));
+    throw e;
   }
   const conn: SenhaseguraConnection = { url: get("url") as string };
   for (const k of ["pathPrefix", "clientId", "clientSecret", "consumerKey", "consumerSecret", "token", "tokenSecret", "caCertificates"] as const) {
@@ -141,6 +157,8 @@ export function senhaseguraConnectionFromEnv(env: Record<string, string | undefi
     if (v !== undefined) conn[k] = v;
   }
   if (insecure !== undefined) conn.insecureSkipVerify = insecure;
+  if (allowHttp !== undefined) conn.allowHttp = allowHttp;
+  if (requestTimeoutMs !== undefined) conn.requestTimeoutMs = requestTimeoutMs;
   validateSenhaseguraConnection(conn, SENHASEGURA_ENV);
   return conn;
 }

@@ -1,5 +1,5 @@
 /**
- * OAuth 2.0 client-credentials tokens for senhasegura A2A [DOC] senhasegura.md §2.1, §7:
+ * OAuth 2.0 client-credentials tokens for senhasegura A2A (vendor A2A API documentation):
  * form-body credentials first, HTTP Basic when the appliance rejects them (v3.25 docs require
  * Basic); cached by `expires_in` with an early refresh; one in-flight fetch shared by callers.
  */
@@ -73,7 +73,7 @@ export class OAuth2TokenSource {
         res = await this.request("body");
       } catch (e) {
         // A rejected body credential (401 invalid_client, or a 400 from a Basic-only version) may
-        // still be accepted over Basic [DOC] senhasegura.md §2.1 (v3.25).
+        // still be accepted over Basic (the v3.25 documentation requires Basic).
         const status = PamError.isInstance(e) ? (e as Partial<ApiError>).status : undefined;
         if (status !== 401 && status !== 400) throw e;
         res = await this.request("basic");
@@ -95,7 +95,7 @@ export class OAuth2TokenSource {
     const headers: Record<string, string> =
       mode === "basic" ? { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` } : {};
     // retrySafe: asking for a token twice has no side effect worth avoiding.
-    const r = await this.http.request({ method: "POST", path: this.opts.tokenPath, form, headers, schema: tokenSchema(), retrySafe: true });
+    const r = await this.http.request({ method: "POST", path: this.opts.tokenPath, form, headers, schema: tokenSchema(), retrySafe: true, sensitiveResponse: true });
     return r.data;
   }
 }

@@ -4,6 +4,7 @@
  * so that a cross-vendor sessions module and the CLI can map them uniformly.
  */
 import { encodePath } from "../http/path";
+import { sessionIdProblem } from "../validation/names";
 import { PamError, type ApiError } from "../http/errors";
 import type { SenhaseguraClient } from "./client";
 import { envelopeSchema, sessionsBodySchema, type RawSession } from "./schemas";
@@ -148,6 +149,8 @@ export async function getRemoteSession(client: SenhaseguraClient, id: string | n
 export async function dropSession(client: SenhaseguraClient, sessionId: string): Promise<SessionOutcome<undefined>> {
   const what = `drop session ${sessionId}`;
   let path: string;
+  const bad = sessionIdProblem(sessionId);
+  if (bad) return { status: "failed", detail: `${what}: invalid session_id: it ${bad}` };
   try {
     path = encodePath`/session/drop/${sessionId}`;
   } catch (e) {

@@ -8,7 +8,7 @@ const str = z.string().min(1);
 /** Shape of the config file: one optional section per target, each field as in the vendor connection. */
 export const sessionConfigFileSchema = z
   .object({
-    sps: z.object({ url: str, username: str, password: str, caCertificates: str, insecureSkipVerify: z.boolean() }).partial().strict().optional(),
+    sps: z.object({ url: str, username: str, password: str, caCertificates: str, insecureSkipVerify: z.boolean(), allowHttp: z.boolean() }).partial().strict().optional(),
     cyberark: z
       .object({
         url: str,
@@ -17,6 +17,7 @@ export const sessionConfigFileSchema = z
         authMethod: z.enum(["CyberArk", "LDAP", "RADIUS"]),
         caCertificates: str,
         insecureSkipVerify: z.boolean(),
+        allowHttp: z.boolean(),
         // Privilege Cloud (OAuth 2.0 client credentials of the Identity tenant).
         identityUrl: str,
         clientId: str,
@@ -37,6 +38,7 @@ export const sessionConfigFileSchema = z
         tokenSecret: str,
         caCertificates: str,
         insecureSkipVerify: z.boolean(),
+        allowHttp: z.boolean(),
       })
       .partial()
       .strict()

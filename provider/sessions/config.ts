@@ -21,7 +21,7 @@ export interface TargetConnections {
 
 /** Environment variable of each config-file field, per target (the vendors' own variable names). */
 export const CONNECTION_ENV = {
-  sps: { url: "SPS_URL", username: "SPS_USERNAME", password: "SPS_PASSWORD", caCertificates: "SPS_CA_CERTIFICATES", insecureSkipVerify: "SPS_INSECURE_SKIP_VERIFY" },
+  sps: { url: "SPS_URL", username: "SPS_USERNAME", password: "SPS_PASSWORD", caCertificates: "SPS_CA_CERTIFICATES", insecureSkipVerify: "SPS_INSECURE_SKIP_VERIFY", allowHttp: "SPS_ALLOW_HTTP" },
   cyberark: CYBERARK_ENV,
   senhasegura: SENHASEGURA_ENV,
 } as const;

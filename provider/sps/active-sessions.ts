@@ -1,11 +1,12 @@
 /**
  * Active (recorded) sessions on SPS: list them through the audit search and close them through
- * `DELETE /api/active-sessions?id=` ([DOC], seed page "Active sessions"). Closing is not a
+ * `DELETE /api/active-sessions?id=` (SPS REST API guide, "Active sessions"). Closing is not a
  * configuration change, so no transaction is opened.
  */
 import { z } from "zod";
-import { AuthError, ConfigError, PamError, type ApiError, type DebugLog } from "../http";
+import { AuthError, ConfigError, PamError, pathSegment, type ApiError, type DebugLog } from "../http";
 import { SpsClient } from "./client";
+import { sessionIdProblem } from "../validation/names";
 import { resolveSpsConnection, spsDefaultsFrom, type SpsConnection } from "./connection";
 
 const ACTIVE_SESSIONS = "/api/active-sessions";
@@ -156,7 +157,7 @@ async function auditState(client: SpsClient, id: string): Promise<"ended" | "unk
   const key = /^svc\/([^/]+)\//.exec(id)?.[1];
   if (!key) return undefined;
   try {
-    const r = await client.read({ method: "GET", path: `${AUDIT_SESSIONS}/${encodeURIComponent(key)}`, schema: auditItemSchema });
+    const r = await client.read({ method: "GET", path: `${AUDIT_SESSIONS}/${pathSegment(key, "SPS audit session key")}`, schema: auditItemSchema });
     if (r.body.session_id !== undefined && r.body.session_id !== id) return "unknown";
     return r.body.active === false ? "ended" : r.body.active === true ? "active" : undefined;
   } catch (e) {
@@ -183,6 +184,8 @@ async function auditState(client: SpsClient, id: string): Promise<"ended" | "unk
 export async function closeSpsActiveSession(target: SpsClient | SpsConnection, id: string, opts: SpsHelperOptions = {}): Promise<SpsCloseResult> {
   const result = (outcome: SpsCloseOutcome, detail: string, extra: Partial<SpsCloseResult> = {}): SpsCloseResult => ({ outcome, sessionId: id, detail, ...extra });
   if (id.trim() === "") return result("failed", "the session id is empty; give the full id shown on the Active Connections page (e.g. svc/<key>/<policy>:<n>)");
+  const bad = sessionIdProblem(id);
+  if (bad) return result("failed", `the session id ${bad}; give the full id shown on the Active Connections page (e.g. svc/<key>/<policy>:<n>)`);
   return withClient(target, opts, async (client) => {
     try {
       // The query is built with URLSearchParams, so `/` and `:` in the id are percent-encoded.

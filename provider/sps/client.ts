@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { AuthError, ConflictError, HttpClient, NotFoundError, TimeoutError, type DebugLog, type RequestOptions } from "../http";
+import { AuthError, ConflictError, HttpClient, NotFoundError, pathSegment, type DebugLog, type RequestOptions } from "../http";
 import type { SpsConnection } from "./connection";
 import { SpsLockHeldError, SpsSessionLostError } from "./errors";
 import {
@@ -47,16 +47,16 @@ export class SpsClient implements TransactionClient {
   /** Username → key in the open transaction's staged view; dropped by any user write or a new transaction. */
   private stagedUserIndex?: Promise<Map<string, string>>;
 
-  private readonly requestTimeoutMs?: number;
-
-  /** `requestTimeoutMs`: deadline of every request unless the request sets its own (sps:requestTimeoutMs). */
+  /** `requestTimeoutMs`: deadline of every request unless the request sets its own (sps:requestTimeoutMs; default: the HTTP core's). */
   constructor(private readonly conn: SpsConnection, opts: { log?: DebugLog; requestTimeoutMs?: number } = {}) {
-    this.requestTimeoutMs = opts.requestTimeoutMs;
     this.http = new HttpClient({
       vendor: "sps",
       baseUrl: conn.url,
       caCertificates: conn.caCertificates,
       insecureSkipVerify: conn.insecureSkipVerify,
+      allowHttp: conn.allowHttp,
+      requestTimeoutMs: opts.requestTimeoutMs,
+      timeoutSetting: "sps:requestTimeoutMs / SPS_REQUEST_TIMEOUT_MS",
       cookies: true,
       log: opts.log,
       parseVendorError: parseSpsError,
@@ -66,23 +66,10 @@ export class SpsClient implements TransactionClient {
   }
 
   private async send<T>(req: RequestOptions<T>): Promise<T> {
-    const timeoutMs = req.timeoutMs ?? this.requestTimeoutMs;
-    try {
-      return (await this.http.request(timeoutMs === undefined ? req : { ...req, timeoutMs })).data;
-    } catch (e) {
-      // Name the setting a user can change, not the HTTP core's option (still a TimeoutError: the
-      // coordinator treats a timed-out commit as an unknown outcome).
-      if (e instanceof TimeoutError && e.code === "REQUEST_TIMEOUT" && req.timeoutMs === undefined && timeoutMs !== undefined) {
-        throw new TimeoutError({
-          vendor: e.vendor, method: e.method, path: e.path, code: e.code, cause: e,
-          detail: `no complete answer within ${timeoutMs} ms (sps:requestTimeoutMs / SPS_REQUEST_TIMEOUT_MS)`,
-        });
-      }
-      throw e;
-    }
+    return (await this.http.request(req)).data;
   }
 
-  /** `GET /api/authentication` with Basic credentials; the answer sets the `session_id` cookie (SPS REST API reference, "Authenticate to the SPS REST API"). */
+  /** `GET /api/authentication` with Basic credentials; the answer sets the `session_id` cookie (SPS REST API guide, "Authenticate to the SPS REST API"). */
   login(): Promise<void> {
     this.loggingIn ??= this.doLogin().finally(() => (this.loggingIn = undefined));
     return this.loggingIn;
@@ -91,7 +78,7 @@ export class SpsClient implements TransactionClient {
   private async doLogin(): Promise<void> {
     await this.http.clearCookies();
     const basic = Buffer.from(`${this.conn.username}:${this.conn.password}`, "utf8").toString("base64");
-    await this.send({ method: "GET", path: "/api/authentication", headers: { authorization: `Basic ${basic}` }, schema: metaOnlySchema, allowEmpty: true });
+    await this.send({ method: "GET", path: "/api/authentication", headers: { authorization: `Basic ${basic}` }, schema: metaOnlySchema, allowEmpty: true, sensitiveResponse: true });
     if (!(await this.http.cookie("session_id"))) {
       // A cookie dropped for an `expires` in the past means the clocks differ (the cookie lives 20 minutes).
       throw new SpsSessionLostError("SPS accepted the login but no session_id cookie was kept; check that this machine's clock matches the appliance's (the cookie expires 20 minutes after login)");
@@ -201,11 +188,11 @@ export class SpsClient implements TransactionClient {
 
   /** One user, or undefined when SPS answers 404. `inTransaction` reads the staged view without re-login. */
   getUser(key: string, inTransaction = false): Promise<UserItem | undefined> {
-    return this.getItem(`${USERS}/${encodeURIComponent(key)}`, userItemSchema, inTransaction);
+    return this.getItem(`${USERS}/${pathSegment(key, "SPS object key")}`, userItemSchema, inTransaction);
   }
 
   getGroup(key: string, inTransaction = false): Promise<GroupItem | undefined> {
-    return this.getItem(`${GROUPS}/${encodeURIComponent(key)}`, groupItemSchema, inTransaction);
+    return this.getItem(`${GROUPS}/${pathSegment(key, "SPS object key")}`, groupItemSchema, inTransaction);
   }
 
   /** No documented server-side filter: list keys, then fetch items until the name matches. */
@@ -264,14 +251,14 @@ export class SpsClient implements TransactionClient {
   /** PUT replaces the whole object (no documented partial update): callers send the full body. */
   async putItem(collection: string, key: string, body: Record<string, unknown>): Promise<void> {
     this.touched(collection);
-    await this.write({ method: "PUT", path: `${collection}/${encodeURIComponent(key)}`, json: body, allowEmpty: true, retrySafe: true });
+    await this.write({ method: "PUT", path: `${collection}/${pathSegment(key, "SPS object key")}`, json: body, allowEmpty: true, retrySafe: true });
   }
 
   /** DELETE; false when the object was already gone (404). */
   async deleteItem(collection: string, key: string): Promise<boolean> {
     this.touched(collection);
     try {
-      await this.write({ method: "DELETE", path: `${collection}/${encodeURIComponent(key)}`, allowEmpty: true, retrySafe: true });
+      await this.write({ method: "DELETE", path: `${collection}/${pathSegment(key, "SPS object key")}`, allowEmpty: true, retrySafe: true });
       return true;
     } catch (e) {
       if (e instanceof NotFoundError) return false;

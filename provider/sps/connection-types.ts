@@ -11,4 +11,6 @@ export interface SpsConnection {
   caCertificates?: string;
   /** Explicit opt-in to skip TLS verification (tests and labs only). */
   insecureSkipVerify?: boolean;
+  /** Explicit opt-in to plain `http://` (tests and labs only; credentials cross the network unencrypted). */
+  allowHttp?: boolean;
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type * as pulumi from "@pulumi/pulumi";
 import type { SpsConnection } from "./connection-types";
+import { envBool } from "../config/env";
 
 export type { SpsConnection };
 
@@ -42,6 +43,7 @@ export const spsConnectionInputSchema = z
     password: z.string().min(1, "must not be empty").optional(),
     caCertificates: z.string().min(1, "must be PEM text or a file path").optional(),
     insecureSkipVerify: z.boolean().optional(),
+    allowHttp: z.boolean().optional(),
   })
   .strict();
 export type SpsConnectionInput = z.infer<typeof spsConnectionInputSchema>;
@@ -54,14 +56,10 @@ const completeSchema = z.object({
   password: z.string({ error: "is not set: give connection.password, the secret sps:password (pulumi config set --secret) or SPS_PASSWORD" }).min(1),
   caCertificates: z.string().optional(),
   insecureSkipVerify: z.boolean().optional(),
+  allowHttp: z.boolean().optional(),
 });
 
-const bool = (v: string | undefined, field: string): boolean | undefined => {
-  if (v === undefined || v === "") return undefined;
-  if (/^(true|1|yes)$/i.test(v)) return true;
-  if (/^(false|0|no)$/i.test(v)) return false;
-  throw new Error(`${field} must be true or false, got "${v}"`);
-};
+const bool = (v: string | undefined, field: string): boolean | undefined => envBool(v, field);
 
 const num = (v: string | undefined, field: string, min: number): number | undefined => {
   if (v === undefined || v === "") return undefined;
@@ -86,6 +84,7 @@ export function spsDefaultsFrom(config: pulumi.dynamic.Config | undefined, env: 
     password: get("password") ?? env.SPS_PASSWORD,
     caCertificates: get("caCertificates") ?? env.SPS_CA_CERTIFICATES,
     insecureSkipVerify: bool(get("insecureSkipVerify") ?? env.SPS_INSECURE_SKIP_VERIFY, "sps:insecureSkipVerify / SPS_INSECURE_SKIP_VERIFY"),
+    allowHttp: bool(get("allowHttp") ?? env.SPS_ALLOW_HTTP, "sps:allowHttp / SPS_ALLOW_HTTP"),
   });
   const tuning: SpsTuning = {
     ...DEFAULT_TUNING,

@@ -6,17 +6,19 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { applianceChanged, checkInputs, hasUnknown, jsonSafe } from "../dynamic/inputs";
+import { pathSegment } from "../http";
 import { GROUPS, type SpsClient } from "./client";
 import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
 import type { StagedOperation } from "./coordinator";
 import { SpsRefusedError } from "./errors";
 import { claimObjects, configureSps, effectiveUrl, explainNameTaken, partialCreateOnUnknownCommit, targetFor, withStoredConnection, type SpsProviderContext } from "./provider-context";
 import type { GroupItem } from "./schemas";
+import { NAME_LIMITS, nameIssue, nfcInputs } from "../validation/names";
 
 export const configure = configureSps;
 
-const uniqueList = (what: string) =>
-  z.array(z.string().min(1, `entries must not be empty`)).superRefine((xs, ctx) => {
+const uniqueList = (what: string, nameMax?: number) =>
+  z.array(nameMax === undefined ? z.string().min(1, `entries must not be empty`) : z.string().superRefine(nameIssue(nameMax))).superRefine((xs, ctx) => {
     const seen = new Set<string>();
     for (const x of xs) {
       if (seen.has(x)) ctx.addIssue({ code: "custom", message: `lists ${what} "${x}" twice; list each member once` });
@@ -29,10 +31,9 @@ export const localUserGroupInputsSchema = z
   .object({
     name: z
       .string({ error: "is required: the SPS usergroup name" })
-      .min(1, "must not be empty")
-      .refine((n) => n.trim() === n, "must not start or end with white space"),
+      .superRefine(nameIssue(NAME_LIMITS.spsGroupName)),
     members: uniqueList("user key").optional(),
-    memberNames: uniqueList("username").optional(),
+    memberNames: uniqueList("username", NAME_LIMITS.spsUserName).optional(),
     adoptExisting: z.boolean().optional(),
     connection: spsConnectionInputSchema.optional(),
     __resourceName: z.string().optional(),
@@ -66,7 +67,8 @@ const sorted = (xs: string[]) => [...xs].sort();
 const sameSet = (a: string[], b: string[]) => JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
 
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-  return checkInputs(localUserGroupInputsSchema, news);
+  // NFC first: NFC/NFD twins are one name (and a member listed in both forms is listed twice).
+  return checkInputs(localUserGroupInputsSchema, nfcInputs(news, ["name", "memberNames"]));
 }
 
 export async function diff(_id: string, olds: LocalUserGroupOutputs, news: Inputs, ctx: SpsProviderContext): Promise<pulumi.dynamic.DiffResult> {
@@ -178,6 +180,7 @@ export async function update(id: string, olds: LocalUserGroupOutputs, news: Inpu
 }
 
 export async function read(id: string, props: Partial<LocalUserGroupOutputs>, ctx: SpsProviderContext): Promise<pulumi.dynamic.ReadResult> {
+  pathSegment(id, "SpsLocalUserGroup id (the SPS key)"); // a "." or ".." id would address the collection: refuse before logging in
   const g: GroupItem | undefined = await withStoredConnection(props.connection, ctx, (t) => t.coordinator.read((c) => c.getGroup(id)));
   if (!g) return { id: "", props: {} };
   const inSync = props.memberKeys === undefined || (sameSet(props.memberKeys, g.body.members) && (props.name === undefined || props.name === g.body.name));

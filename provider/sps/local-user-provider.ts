@@ -5,12 +5,14 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { applianceChanged, checkInputs, jsonSafe } from "../dynamic/inputs";
+import { pathSegment } from "../http";
 import { USERS, type SpsClient } from "./client";
 import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
 import type { StagedOperation } from "./coordinator";
 import { SpsRefusedError } from "./errors";
 import { assertLocalUsersManageable, claimObjects, configureSps, explainNameTaken, effectiveUrl, partialCreateOnUnknownCommit, targetFor, withStoredConnection, type SpsProviderContext } from "./provider-context";
 import { passwordRefSchema, type UserItem } from "./schemas";
+import { NAME_LIMITS, nameIssue, nameKey, nfcInputs } from "../validation/names";
 
 export const configure = configureSps;
 
@@ -19,10 +21,8 @@ export const localUserInputsSchema = z
   .object({
     name: z
       .string({ error: "is required: the SPS username" })
-      .min(1, "must not be empty")
-      .max(128, "must be at most 128 characters")
-      .refine((n) => n.trim() === n, "must not start or end with white space")
-      .refine((n) => n !== "admin", "must not be \"admin\": the built-in admin user cannot be managed or deleted (SPS rule); use another name"),
+      .superRefine(nameIssue(NAME_LIMITS.spsUserName))
+      .refine((n) => nameKey(n) !== "admin", "must not be \"admin\": the built-in admin user cannot be managed or deleted (SPS rule); use another name"),
     password: z.string({ error: "is required: the user's password (pass a secret)" }).min(1, "must not be empty"),
     adopt: z.boolean().optional(),
     connection: spsConnectionInputSchema.optional(),
@@ -83,7 +83,8 @@ function outputs(inputs: Inputs, key: string, ctx: SpsProviderContext | undefine
 }
 
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-  return checkInputs(localUserInputsSchema, news);
+  // NFC first: state and SPS only ever see one form of a name, so NFC/NFD twins are the same user.
+  return checkInputs(localUserInputsSchema, nfcInputs(news, ["name"]));
 }
 
 export async function diff(_id: string, olds: LocalUserOutputs, news: Inputs, ctx: SpsProviderContext): Promise<pulumi.dynamic.DiffResult> {
@@ -180,6 +181,7 @@ export async function update(id: string, olds: LocalUserOutputs, news: Inputs, c
 }
 
 export async function read(id: string, props: Partial<LocalUserOutputs>, ctx: SpsProviderContext): Promise<pulumi.dynamic.ReadResult> {
+  pathSegment(id, "SpsLocalUser id (the SPS key)"); // a "." or ".." id would address the collection: refuse before logging in
   const u = await withStoredConnection(props.connection, ctx, (t) => t.coordinator.read((c) => c.getUser(id)));
   if (!u) return { id: "", props: {} }; // gone: the engine drops it from state
   const seen = u.body.password_created ?? null;

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { withCredentialFallback } from "../dynamic/stored-credentials";
+import { normalizeApplianceUrl, withCredentialFallback } from "../dynamic/stored-credentials";
 import { pulumiDebugLog } from "../http";
 import { resolveSpsConnection, spsDefaultsFrom, type SpsConnection, type SpsConnectionInput, type SpsDefaults } from "./connection";
 import type { SpsSessionHandle } from "./coordinator";
@@ -45,8 +45,12 @@ export function withStoredConnection<T>(
   // SPS answers a refused login with 401 (the coordinator keeps the code when it labels the error).
   const refused = (e: unknown) => (e as { code?: string }).code === "HTTP_UNAUTHORIZED";
   // The environment last: refresh and destroy are configured with the stack config of the last up.
-  const fallbacks = [defaults, { username: env.username ?? defaults.username, password: env.password }];
-  return withCredentialFallback(connection, fallbacks, refused, (c) => fn(targetFor(c, ctx)));
+  const fallbacks = [defaults, { url: env.url ?? defaults.url, username: env.username ?? defaults.username, password: env.password }];
+  return withCredentialFallback(connection, fallbacks, refused, (c) => fn(targetFor(c, ctx)), {
+    vendor: "SPS",
+    normalizeUrl: normalizeApplianceUrl,
+    where: "sps:url, sps:username and sps:password (or SPS_URL, SPS_USERNAME, SPS_PASSWORD)",
+  });
 }
 
 /** The appliance URL a resource lives on, normalised (a change of it means another appliance: replace). */
@@ -97,7 +101,7 @@ export function explainNameTaken(e: unknown, what: string, name: string, adoptIn
 const BACKEND = Symbol.for("pulumi-pam.sps.backend-checked");
 
 /**
- * Local users cannot be managed while SPS authenticates against LDAP [DOC] seed "Manage users locally":
+ * Local users cannot be managed while SPS authenticates against LDAP (SPS guide, "Manage users locally"):
  * their accounts are disabled, not deleted. Checked once per coordinator, before any user write.
  */
 export async function assertLocalUsersManageable(target: SpsTarget): Promise<void> {

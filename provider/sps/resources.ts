@@ -17,6 +17,8 @@ export interface SpsConnectionArgs {
   caCertificates?: pulumi.Input<string>;
   /** Skip TLS verification (explicit opt-in; labs only). */
   insecureSkipVerify?: pulumi.Input<boolean>;
+  /** Accept a plain `http://` url (explicit opt-in; labs only: credentials cross the network unencrypted). */
+  allowHttp?: pulumi.Input<boolean>;
 }
 
 /** Inputs of {@link SpsLocalUser}. */

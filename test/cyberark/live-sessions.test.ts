@@ -80,6 +80,22 @@ describe("listLiveSessions", () => {
 });
 
 describe("live-session actions", () => {
+  it.each([
+    ["NUL", "31\u000024"],
+    ["CR/LF", "31_24\r\n"],
+    ["a zero-width space", "31_\u200b24"],
+    ["a right-to-left override", "\u202e31_24"],
+  ])("fails an id with %s without any request: it never reaches a URL", (_what, id) =>
+    withClient({}, "suspender", async (c, emu) => {
+      emu.log.clear();
+      for (const act of [suspendLiveSession, resumeLiveSession, terminateLiveSession]) {
+        const r = await act(c, id);
+        expect(r.outcome).toBe("failed");
+        expect(r.detail).toMatch(/the session id must not contain an? (control|invisible or formatting) character \(U\+[0-9A-F]{4}/);
+      }
+      expect(emu.log.entries).toEqual([]);
+    }));
+
   it("suspends and resumes a PSM session for a permitted user", () =>
     withClient({}, "suspender", async (c, emu) => {
       const r = await suspendLiveSession(c, "31_24");

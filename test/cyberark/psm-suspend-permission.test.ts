@@ -108,6 +108,18 @@ describe("PsmSuspendPermission through the engine-protocol harness", () => {
     expect(fx.emu.log.entries).toEqual([]);
   });
 
+  it("rejects control and invisible characters in member names and treats NFC/NFD twins as duplicates, before any request", async () => {
+    const r = await fx.deployment().up([
+      fx.permission("p", { groupName: "PamSuspenders", members: [{ name: "ali\u0000ce" }, { name: "Jos\u00e9" }, { name: "Jose\u0301" }, { name: "bo\u200bb" }] }),
+    ]);
+    const msg = r.failures[0].message;
+    expect(msg).toContain("members.0.name: must not contain a control character (U+0000 at position 4)");
+    expect(msg).toContain('lists "José" twice');
+    expect(msg).toContain("members.3.name: must not contain an invisible or formatting character (U+200B at position 3)");
+    expect(msg).not.toContain("\u0000");
+    expect(fx.emu.log.entries).toEqual([]);
+  });
+
   it("rejects invalid members in check: duplicates, a domain member without its domain, a name PVWA cannot carry in a URL", async () => {
     const r = await fx.deployment().up([
       fx.permission("p", { groupName: "PamSuspenders", members: [{ name: "alice" }, { name: "ALICE" }, { name: "jsmith", type: "domain" }, { name: "a+b" }] }),

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { TLS_DIR } from "../emulators/common/server";
 import { createSpsEmulator, type SpsEmulator } from "../emulators/sps";
 import { REPO_ROOT, repoHostCwd } from "../harness/serialize";
 
@@ -34,9 +35,9 @@ describe("examples/session-actions", () => {
     if (!fs.existsSync(path.join(REPO_ROOT, "dist", "provider", "sessions", "index.js"))) {
       spawnSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: REPO_ROOT });
     }
-    emu = await createSpsEmulator({ users: [{ name: "admin", password: ADMIN_PASSWORD }] });
+    emu = await createSpsEmulator({ tls: true, users: [{ name: "admin", password: ADMIN_PASSWORD }] });
     emu.controls.seedActiveSession({ id: SESSION, protocol: "ssh", user: "root" });
-    env = { SPS_URL: emu.url, SPS_USERNAME: "admin", SPS_PASSWORD: ADMIN_PASSWORD, HOME: os.tmpdir() };
+    env = { SPS_URL: emu.url, SPS_CA_CERTIFICATES: path.join(TLS_DIR, "ca.pem"), SPS_USERNAME: "admin", SPS_PASSWORD: ADMIN_PASSWORD, HOME: os.tmpdir() };
   });
   afterAll(() => emu.close());
 

@@ -78,7 +78,7 @@ describe("examples/sps-access through the program runner", () => {
       runOperation({
         ...o, stateFile, program: EXAMPLE, project: "sps-access",
         config: {
-          "sps:url": emu.url, "sps:username": "admin", "sps:password": ADMIN_PASSWORD, "sps:batchWindowMs": "20",
+          "sps:url": emu.url, "sps:allowHttp": "true", "sps:username": "admin", "sps:password": ADMIN_PASSWORD, "sps:batchWindowMs": "20",
           "sps-access:accessFile": accessFile, "sps-access:passwords": JSON.stringify(PASSWORDS),
         },
         secretKeys: ["sps:password", "sps-access:passwords"],
@@ -141,7 +141,7 @@ describe("examples/sps-access through the program runner", () => {
     fs.writeFileSync(accessFile, "users:\n  - {id: a, name: ann}\ngroups:\n  - {id: g, name: G, members: [nobody]}\n");
     const r = await runOperation({
       op: "up", stateFile: freshStateFile("sps-access-bad"), program: EXAMPLE, project: "sps-access",
-      config: { "sps:url": emu.url, "sps:username": "admin", "sps:password": ADMIN_PASSWORD, "sps-access:accessFile": accessFile, "sps-access:passwords": "{}" },
+      config: { "sps:url": emu.url, "sps:allowHttp": "true", "sps:username": "admin", "sps:password": ADMIN_PASSWORD, "sps-access:accessFile": accessFile, "sps-access:passwords": "{}" },
       secretKeys: ["sps:password"],
     });
     expect(r.exitCode).toBe(1);

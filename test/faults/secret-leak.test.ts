@@ -15,11 +15,18 @@ import { ADMIN_PASSWORD, spsFixture, type SpsFixture } from "../sps/fixture";
 
 const CA = path.join(TLS_DIR, "ca.pem");
 
-/** Every form in which a secret could show up: raw, base64 (also inside Basic credentials), URL- and JSON-encoded. */
+/**
+ * Every form in which a secret could show up: raw, base64 (also inside Basic credentials), URL- and
+ * JSON-encoded, `\u`-escaped, and what an error excerpt makes of it (whitespace collapsed, tags stripped).
+ */
 function leakForms(secret: string): string[] {
   const b64 = (s: string) => Buffer.from(s).toString("base64").replace(/=+$/, "");
   const strictUrl = encodeURIComponent(secret).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return [...new Set([secret, b64(secret), encodeURIComponent(secret), strictUrl, JSON.stringify(secret).slice(1, -1)])];
+  const uEscaped = [...secret].map((ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+  const collapsed = secret.replace(/\s+/g, " ");
+  const tagStripped = secret.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+  const forms = [secret, b64(secret), encodeURIComponent(secret), strictUrl, JSON.stringify(secret).slice(1, -1), uEscaped, collapsed, tagStripped];
+  return [...new Set(forms.filter((f) => f.length >= 6))];
 }
 
 function hideSecretWrappers(v: unknown): unknown {
@@ -110,7 +117,7 @@ describe("secret-leak scan", () => {
     const o = new Observed();
     const lines: string[] = [];
     const userPw = "Cl13nt-User-Secret!";
-    const client = new SpsClient({ url: fx.emu.url, username: "admin", password: ADMIN_PASSWORD }, { log: (l) => lines.push(l) });
+    const client = new SpsClient({ url: fx.emu.url, allowHttp: true, username: "admin", password: ADMIN_PASSWORD }, { log: (l) => lines.push(l) });
     try {
       await client.openTransaction();
       const pw = await client.createPassword(userPw);
@@ -121,7 +128,7 @@ describe("secret-leak scan", () => {
       await client.rollback();
       const cookie = (await client.http.cookie("session_id"))!;
       expect(cookie).toMatch(/^[0-9a-f]{40}$/);
-      const wrong = new SpsClient({ url: fx.emu.url, username: "admin", password: "Wr0ng-Admin-Pw!" }, { log: (l) => lines.push(l) });
+      const wrong = new SpsClient({ url: fx.emu.url, allowHttp: true, username: "admin", password: "Wr0ng-Admin-Pw!" }, { log: (l) => lines.push(l) });
       await wrong.login().catch((e) => o.error("login error", e));
       await wrong.close();
       o.add("debug log", lines.join("\n"));
@@ -165,7 +172,7 @@ describe("secret-leak scan", () => {
     const emu = await startEmulator();
     const o = new Observed();
     const lines: string[] = [];
-    const client = new SenhaseguraClient({ url: emu.url, ...OAUTH2 }, { log: (l) => lines.push(l), now: () => emu.clock.now(), retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+    const client = new SenhaseguraClient({ url: emu.url, allowHttp: true, ...OAUTH2 }, { log: (l) => lines.push(l), now: () => emu.clock.now(), retry: { baseDelayMs: 1, maxDelayMs: 5 } });
     try {
       o.add("list", await listRemoteSessions(client));
       const token = (client as unknown as { tokens: { token?: { value: string } } }).tokens.token!.value;
@@ -174,7 +181,7 @@ describe("secret-leak scan", () => {
       o.add("failed drop", await dropSession(client, ACTIVE));
       emu.controls.revokeTokens();
       o.add("drop", await dropSession(client, ACTIVE));
-      const wrong = new SenhaseguraClient({ url: emu.url, clientId: OAUTH2.clientId, clientSecret: "Wr0ng-Client-Secret" }, { log: (l) => lines.push(l) });
+      const wrong = new SenhaseguraClient({ url: emu.url, allowHttp: true, clientId: OAUTH2.clientId, clientSecret: "Wr0ng-Client-Secret" }, { log: (l) => lines.push(l) });
       const denied = await listRemoteSessions(wrong);
       o.add("denied", denied);
       if ("error" in denied) o.error("denied error", denied.error);
@@ -186,6 +193,64 @@ describe("secret-leak scan", () => {
     } finally {
       await client.close();
       await emu.close();
+    }
+  });
+
+  it("keeps a password echoed in error bodies out of errors in every form, and never quotes an authentication answer", async () => {
+    // A password with everything an excerpt transforms: tags, runs of white space, quotes, non-ASCII.
+    const ECHO_PW = 'Ech0  <b>Pw</b> "\u00fc" 9137-tail';
+    const PLAIN_TOKEN = "PlainT0ken-5f4e3d2c1b0a99887766";
+    const FORM_TOKEN = "FormT0ken-a1b2c3d4e5f60718293a";
+    const emu = await startPvwa();
+    const senha = await startEmulator();
+    const o = new Observed();
+    const lines: string[] = [];
+    emu.controls.addUser({ username: "echo", password: ECHO_PW });
+    const client = new CyberArkClient({ ...emu.conn("suspender"), username: "echo", password: ECHO_PW }, { log: (l) => lines.push(l) });
+    try {
+      const html = (inner: string) => ({ kind: "html" as const, status: 500, html: `<html><head><title>Server Error</title></head><body>${inner}</body></html>` });
+      const bodies = [
+        // The echo starts just before the 200-character excerpt cut-off: only its first characters fit.
+        html(`<p>${"x".repeat(183)} ${ECHO_PW}</p>`),
+        // Tag-stripped and whitespace-collapsed in the middle of the page.
+        html(`<div>refused: ${ECHO_PW} (policy)</div>`),
+        // HTML-escaped.
+        html(`<div>refused: ${ECHO_PW.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")}</div>`),
+        // JSON off the vendor's error model, every character \u-escaped.
+        { kind: "status" as const, status: 500, contentType: "application/json", body: `{"detail":"${[...ECHO_PW].map((ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")}"}` },
+      ];
+      for (const [i, b] of bodies.entries()) {
+        emu.faults.plan(/^GET .*\/API\/LiveSessions/, b);
+        await listLiveSessions(client).then(
+          () => o.add(`echo ${i}`, "no error"),
+          (e) => o.error(`echo ${i}`, e),
+        );
+      }
+      // A logon answered 200 text/plain: the body may be the token itself.
+      emu.faults.plan(/^POST .*\/Logon$/i, { kind: "status", status: 200, contentType: "text/plain", body: PLAIN_TOKEN });
+      const fresh = new CyberArkClient(emu.conn("suspender"), { log: (l) => lines.push(l) });
+      await listLiveSessions(fresh).then(() => o.add("plain logon", "no error"), (e) => o.error("plain logon", e));
+      await fresh.close();
+      // A senhasegura token endpoint answering form-encoded.
+      senha.faults.plan("POST /iso/oauth2/token", { kind: "status", status: 200, contentType: "application/x-www-form-urlencoded", body: `access_token=${FORM_TOKEN}&token_type=bearer` });
+      const ss = new SenhaseguraClient({ url: senha.url, allowHttp: true, ...OAUTH2 }, { log: (l) => lines.push(l), now: () => senha.clock.now() });
+      const listed = await listRemoteSessions(ss);
+      o.add("form token", listed);
+      if ("error" in listed) o.error("form token error", listed.error);
+      await ss.close();
+      o.add("debug log", lines.join("\n"));
+      expect(o.size).toBeGreaterThan(10);
+      // The whole password, any half of it that an excerpt cut-off would leave, and both tokens.
+      const half = ECHO_PW.slice(0, 8);
+      expect(o.leaks([ECHO_PW, half, "Ech0 Pw", PLAIN_TOKEN, FORM_TOKEN])).toEqual([]);
+      // The errors are still useful: the status and what kind of answer came back.
+      const texts = JSON.stringify(o);
+      expect(texts).toContain("body not shown: it is an authentication answer");
+      expect(texts.match(/GET \/PasswordVault\/API\/LiveSessions[^:]*: 500/g)?.length).toBeGreaterThanOrEqual(4);
+    } finally {
+      await client.close();
+      await emu.close();
+      await senha.close();
     }
   });
 

@@ -43,7 +43,7 @@ describe("HttpClient", () => {
         throw new EmulatorError(400, { weird: true });
       });
     });
-    client = new HttpClient({ vendor: "sps", baseUrl: `${srv.url}/prefix/`, parseVendorError: parseSpsLikeError, retry: { maxAttempts: 1 } });
+    client = new HttpClient({ vendor: "sps", baseUrl: `${srv.url}/prefix/`, allowHttp: true, parseVendorError: parseSpsLikeError, retry: { maxAttempts: 1 } });
   });
   afterAll(async () => {
     await client.close();
@@ -51,7 +51,7 @@ describe("HttpClient", () => {
   });
 
   it("sends User-Agent pulumi-pam/<version> and Accept: application/json, even when a caller asks for another agent", async () => {
-    const c = new HttpClient({ vendor: "sps", baseUrl: `${srv.url}/prefix`, headers: { "User-Agent": "Mozilla/5.0", "X-Default": "d" } });
+    const c = new HttpClient({ vendor: "sps", baseUrl: `${srv.url}/prefix`, allowHttp: true, headers: { "User-Agent": "Mozilla/5.0", "X-Default": "d" } });
     const r = await c.request<{ headers: Record<string, string> }>({ method: "GET", path: "/api/echo", headers: { "user-agent": "Mozilla/5.0 (Windows)" } });
     await c.close();
     expect(USER_AGENT).toBe(`pulumi-pam/${VERSION}`);
@@ -173,7 +173,7 @@ describe("HttpClient", () => {
       r.on("GET", "/api/rotate", () => ({ status: 200, body: {}, headers: { "set-cookie": "session_id=ffff8d7e30cdc2552b015dd761b6f7ccb25bffff; Path=/" } }));
       r.on("GET", "/api/who", (req) => ({ status: 200, body: { cookie: req.headers.cookie ?? null } }));
     });
-    const c = new HttpClient({ vendor: "sps", baseUrl: s.url, cookies: true });
+    const c = new HttpClient({ vendor: "sps", baseUrl: s.url, allowHttp: true, cookies: true });
     try {
       expect(await c.cookie("session_id")).toBeUndefined();
       await c.request({ method: "GET", path: "/api/authentication" });
@@ -194,7 +194,7 @@ describe("HttpClient", () => {
       r.on("GET", "/set", () => ({ status: 200, body: {}, headers: { "set-cookie": "a=bbbbbbbb; Path=/" } }));
       r.on("GET", "/who", (req) => ({ status: 200, body: { cookie: req.headers.cookie ?? null } }));
     });
-    const c = new HttpClient({ vendor: "x", baseUrl: s.url });
+    const c = new HttpClient({ vendor: "x", baseUrl: s.url, allowHttp: true });
     await c.request({ method: "GET", path: "/set" });
     expect((await c.request<{ cookie: string | null }>({ method: "GET", path: "/who" })).data.cookie).toBeNull();
     expect(await c.cookie("a")).toBeUndefined();

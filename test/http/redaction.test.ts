@@ -46,7 +46,7 @@ describe("HttpClient redaction", () => {
     const redactor = new Redactor();
     const c = new HttpClient({
       vendor: "sps",
-      baseUrl: srv.url,
+      baseUrl: srv.url, allowHttp: true,
       cookies: true,
       redactor,
       log,
@@ -130,7 +130,7 @@ describe("HttpClient automatic secret registration", () => {
         throw new EmulatorError(400, { message: `got ${req.rawBody.toString()}` });
       });
     });
-    const c = new HttpClient({ vendor: "senhasegura", baseUrl: srv.url, parseVendorError: (b) => ({ message: (b as { message: string }).message }) });
+    const c = new HttpClient({ vendor: "senhasegura", baseUrl: srv.url, allowHttp: true, parseVendorError: (b) => ({ message: (b as { message: string }).message }) });
     try {
       const e1 = await rejectionOf(c.request({ method: "POST", path: "/echo", json: { user: { name: "n", password: "p4ssw0rd-json" } } }));
       expect(e1.message).toContain('"name":"n"');

@@ -55,7 +55,7 @@ describe("HttpClient retries", () => {
     const waits: number[] = [];
     const c = new HttpClient({
       vendor: "sps",
-      baseUrl: srv.url,
+      baseUrl: srv.url, allowHttp: true,
       retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000, maxTotalMs: 30000 },
       sleep: async (ms) => void waits.push(ms),
       random: () => 0.5,
@@ -82,7 +82,7 @@ describe("HttpClient retries", () => {
 
   it("retries a GET on 503 after the Retry-After the server asked for (real wait)", async () => {
     unavailable({ "retry-after": "1" });
-    const c = new HttpClient({ vendor: "sps", baseUrl: srv.url });
+    const c = new HttpClient({ vendor: "sps", baseUrl: srv.url, allowHttp: true });
     clients.push(c);
     const t0 = Date.now();
     const r = await c.request({ method: "GET", path: "/api/thing" });
@@ -186,7 +186,7 @@ describe("HttpClient retries", () => {
     const ac = new AbortController();
     // Abort once the (real, 20 s) wait has started: the log line comes just before it, setImmediate just after.
     const log = (line: string) => void (/retrying in/.test(line) && setImmediate(() => ac.abort()));
-    const c = new HttpClient({ vendor: "sps", baseUrl: srv.url, log });
+    const c = new HttpClient({ vendor: "sps", baseUrl: srv.url, allowHttp: true, log });
     clients.push(c);
     const e = await rejectionOf(c.request({ method: "GET", path: "/api/thing", signal: ac.signal }));
     expect(e).toBeInstanceOf(TimeoutError);

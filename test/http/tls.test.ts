@@ -6,7 +6,7 @@ describe("HttpClient TLS", () => {
   let srv: EmulatorServer;
   const clients: HttpClient[] = [];
   const make = (opts: Partial<ConstructorParameters<typeof HttpClient>[0]> = {}) => {
-    const c = new HttpClient({ vendor: "sps", baseUrl: srv.url, retry: { maxAttempts: 1 }, ...opts });
+    const c = new HttpClient({ vendor: "sps", baseUrl: srv.url, allowHttp: true, retry: { maxAttempts: 1 }, ...opts });
     clients.push(c);
     return c;
   };
@@ -53,7 +53,7 @@ describe("HttpClient TLS", () => {
 
   it("does not retry a certificate failure (it cannot heal)", async () => {
     const { lines, log } = collectLog();
-    const c = new HttpClient({ vendor: "sps", baseUrl: srv.url, retry: { maxAttempts: 3, baseDelayMs: 1 }, log });
+    const c = new HttpClient({ vendor: "sps", baseUrl: srv.url, allowHttp: true, retry: { maxAttempts: 3, baseDelayMs: 1 }, log });
     clients.push(c);
     await expect(c.request({ method: "GET", path: "/api/ping" })).rejects.toMatchObject({ code: "TLS_VERIFY_FAILED" });
     expect(lines.filter((l) => l.startsWith("-> ")).length).toBe(1);

@@ -27,7 +27,7 @@ describe("HttpClient transport failures", () => {
   let srv: EmulatorServer;
   const clients: HttpClient[] = [];
   const make = (baseUrl: string, opts: Partial<ConstructorParameters<typeof HttpClient>[0]> = {}) => {
-    const c = new HttpClient({ vendor: "cyberark", baseUrl, retry: { maxAttempts: 1 }, ...opts });
+    const c = new HttpClient({ vendor: "cyberark", baseUrl, allowHttp: true, retry: { maxAttempts: 1 }, ...opts });
     clients.push(c);
     return c;
   };

@@ -142,7 +142,7 @@ describe("the packed package installed into a user's project with the latest @pu
       runOperation({
         op: kind, stateFile, program: dir, hostCwd: dir, project: "sps-access",
         config: {
-          "sps:url": emu.url, "sps:username": "admin", "sps:password": ADMIN_PASSWORD,
+          "sps:url": emu.url, "sps:allowHttp": "true", "sps:username": "admin", "sps:password": ADMIN_PASSWORD,
           "sps-access:passwords": JSON.stringify({ alice: "Pw-alice-4821!", bob: "Pw-bob-7302!", carol: "Pw-carol-1177!" }),
         },
         secretKeys: ["sps:password", "sps-access:passwords"],

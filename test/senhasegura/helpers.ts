@@ -29,7 +29,7 @@ export function clientFor(
 ): SenhaseguraClient {
   const creds = conn.consumerKey ? {} : { clientId: OAUTH2.clientId, clientSecret: OAUTH2.clientSecret };
   return new SenhaseguraClient(
-    { url: emu.url, ...creds, ...conn },
+    { url: emu.url, allowHttp: true, ...creds, ...conn },
     { now: () => emu.clock.now(), retry: { baseDelayMs: 1, maxDelayMs: 5 }, ...opts },
   );
 }

@@ -41,6 +41,8 @@ export async function spsFixture(opts: SpsEmulatorOptions = {}): Promise<SpsFixt
         parallelism: o.parallelism ?? 8,
         config: {
           "sps:url": emu.url,
+          // The emulator serves plain http unless started with tls: opt in explicitly (https is unaffected).
+          "sps:allowHttp": "true",
           "sps:username": "admin",
           "sps:password": secret(ADMIN_PASSWORD),
           "sps:batchWindowMs": "30",
