@@ -12,7 +12,7 @@ import { closeSpsActiveSession, listSpsActiveSessions } from "../sps/active-sess
 import { SpsClient } from "../sps/client";
 import { CONNECTION_ENV, type TargetConnections } from "./config";
 import { senhaseguraStartToIso } from "./time";
-import { SessionRunError, type SessionAction, type SessionOutcome, type SessionResult, type SessionSummary, type SessionTargetName } from "./types";
+import { ListDeniedError, SessionRunError, type SessionAction, type SessionOutcome, type SessionResult, type SessionSummary, type SessionTargetName } from "./types";
 
 /** What the module needs from a vendor. */
 export interface VendorAdapter {
@@ -91,14 +91,6 @@ const iso = (d: Date | undefined) => (d ? d.toISOString() : undefined);
 function listDenied(e: unknown, need: string): unknown {
   if (!PamError.isInstance(e) || (e as Partial<ApiError>).status !== 403) return e;
   return new ListDeniedError(`${e.message}. ${need}`, e);
-}
-
-/** A list refused with 403; the message names the privilege. Code `SESSION_LIST_DENIED`. */
-export class ListDeniedError extends PamError {
-  readonly code = "SESSION_LIST_DENIED";
-  constructor(message: string, cause: unknown) {
-    super(message, { cause });
-  }
 }
 
 class SpsAdapter implements VendorAdapter {

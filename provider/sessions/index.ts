@@ -19,9 +19,9 @@ import { CAPABILITIES, SessionRunError, supports, type SessionAction, type Sessi
 
 // This file is the public entry `pulumi-pam/sessions` (also re-exported by the root). It must not load
 // the Pulumi SDK, and its declarations must not reach zod (test/packaging checks both).
-export { CAPABILITIES, SESSION_ACTIONS, SESSION_TARGETS, SUCCESS_OUTCOMES, SessionRunError, supports } from "./types";
+export { CAPABILITIES, ListDeniedError, SESSION_ACTIONS, SESSION_TARGETS, SUCCESS_OUTCOMES, SessionRunError, supports } from "./types";
 export type { SessionAction, SessionListFilter, SessionOutcome, SessionResult, SessionSummary, SessionTargetName, TargetCapabilities } from "./types";
-export { ListDeniedError } from "./adapters";
+
 export { loadTargetConnection } from "./config";
 export type { TargetConnections } from "./config";
 export type { DebugLog } from "../http/log";

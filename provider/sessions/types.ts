@@ -105,3 +105,11 @@ export class SessionRunError extends PamError {
     this.code = `SESSION_RUN_${kind.toUpperCase()}`;
   }
 }
+
+/** A list refused with 403; the message names the privilege. Code `SESSION_LIST_DENIED`. */
+export class ListDeniedError extends PamError {
+  readonly code = "SESSION_LIST_DENIED";
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+  }
+}

@@ -48,8 +48,13 @@ describe("truthful outcomes on SPS", () => {
     }
   });
 
-  it("exits 5 (connection) for http:// against an HTTPS port, naming the fix", async () => {
-    const r = await runCli(["terminate", "-t", "sps", "svc/a/b:1"], { ...env, SPS_URL: sps.url.replace("https:", "http:") });
+  it("refuses http:// without the opt-in (exit 2, nothing sent), and exits 5 for an opted-in http:// against an HTTPS port, naming the fix", async () => {
+    const before = sps.log.entries.length;
+    const refused = await runCli(["terminate", "-t", "sps", "svc/a/b:1"], { ...env, SPS_URL: sps.url.replace("https:", "http:") });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/plain http:\/\/ is refused.*SPS_ALLOW_HTTP/);
+    expect(sps.log.entries.length).toBe(before);
+    const r = await runCli(["terminate", "-t", "sps", "svc/a/b:1"], { ...env, SPS_URL: sps.url.replace("https:", "http:"), SPS_ALLOW_HTTP: "1" });
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/SPS_URL uses http:\/\/ .*use https:\/\//);
   });

@@ -43,12 +43,12 @@ async function spsTarget(): Promise<Target & { url: string }> {
   const emu = await createSpsEmulator({ users: [{ name: "admin", password: SPS_ADMIN }] });
   return {
     url: emu.url,
-    config: { "sps:url": emu.url, "sps:username": "admin", "sps:password": secret(SPS_ADMIN), "sps:batchWindowMs": "20" },
+    config: { "sps:url": emu.url, "sps:allowHttp": "true", "sps:username": "admin", "sps:password": secret(SPS_ADMIN), "sps:batchWindowMs": "20" },
     support: [],
     close: () => emu.close(),
   };
 }
-const spsConnection = (t: Target) => ({ url: (t as Target & { url: string }).url, username: "admin", password: secret(SPS_ADMIN) });
+const spsConnection = (t: Target) => ({ url: (t as Target & { url: string }).url, username: "admin", password: secret(SPS_ADMIN), allowHttp: true });
 
 const PVWA_ADMIN = "Adm1n-PVWA-Secret-7781";
 async function pvwaTarget(): Promise<Target & { url: string }> {
@@ -72,7 +72,7 @@ const TYPES: TypeCase[] = [
     target: spsTarget,
     inputs: (i, t) => ({ name: `user${i}`, password: secret(`pw-user-${i}-x`), adopt: false, connection: spsConnection(t) }),
     replaceOn: ["connection", "connection.url"],
-    inert: ["adopt", "connection.username", "connection.password"],
+    inert: ["adopt", "connection.username", "connection.password", "connection.allowHttp"],
   },
   {
     type: "pulumi-nodejs:dynamic/pam:SpsLocalUserGroup",
@@ -85,7 +85,7 @@ const TYPES: TypeCase[] = [
     },
     inputs: (i, t) => ({ name: `group${i}`, members: [ref("member", "key")], memberNames: ["admin"], adoptExisting: false, connection: spsConnection(t) }),
     replaceOn: ["connection", "connection.url"],
-    inert: ["adoptExisting", "connection.username", "connection.password"],
+    inert: ["adoptExisting", "connection.username", "connection.password", "connection.allowHttp"],
   },
   {
     type: "pulumi-nodejs:dynamic/pam:PsmSuspendPermission",

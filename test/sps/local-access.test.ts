@@ -156,7 +156,7 @@ describe("SpsLocalAccess through the engine-protocol harness", () => {
     expect(fx.emu.log.entries.some((e) => e.method !== "GET")).toBe(false);
     expect(fx.deployment().state.get("team")).toBeUndefined(); // preview writes no state
     // What preview shows: check adds the objects prune deletes to the inputs (the engine displays checked inputs).
-    const cfg: Record<string, string> = { "sps:url": fx.emu.url, "sps:username": "admin", "sps:password": ADMIN_PASSWORD };
+    const cfg: Record<string, string> = { "sps:url": fx.emu.url, "sps:allowHttp": "true", "sps:username": "admin", "sps:password": ADMIN_PASSWORD };
     const ctx = impl.configure({ config: { get: (k: string) => cfg[k] } } as never);
     const checked = await impl.check(undefined, unwrapSecrets(d.inputs) as Record<string, unknown>, ctx);
     await resetCoordinators();
