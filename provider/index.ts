@@ -6,6 +6,8 @@ export * as cyberark from "./cyberark";
 export * as senhasegura from "./senhasegura";
 export { SpsLocalUser, SpsLocalUserGroup } from "./sps";
 export type { SpsLocalUserArgs, SpsLocalUserGroupArgs, SpsConnectionArgs } from "./sps";
+export { loadAccessFile, parseAccessFile, formatAccessFile } from "./sps";
+export type { AccessFile, AccessFileInput } from "./sps";
 export { PsmSuspendPermission } from "./cyberark";
 export type { PsmSuspendPermissionArgs, CyberArkConnectionArgs } from "./cyberark";
 export * as sessions from "./sessions";

@@ -1,7 +1,6 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { SpsLocalUser, SpsLocalUserGroup } from "pulumi-pam";
-import { loadAccessFile } from "./access";
+import { loadAccessFile, SpsLocalUser, SpsLocalUserGroup } from "pulumi-pam";
 
 // The namespace is explicit so that the root Pulumi.yaml (project "pulumi-pam") runs this program unchanged.
 const config = new pulumi.Config("sps-access");
@@ -26,7 +25,7 @@ const groups = access.groups.map(
       name: g.name,
       // Member keys come from the user resources, which also orders users before their groups.
       members: g.members.map((m) => users.get(m)!.key),
-      memberNames: g.externalMembers.length ? g.externalMembers : undefined,
+      memberNames: g.memberNames.length ? g.memberNames : undefined,
     }),
 );
 

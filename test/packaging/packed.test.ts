@@ -27,7 +27,7 @@ function userProject(root: string): { dir: string; files: string[] } {
   fs.mkdirSync(pkgDir, { recursive: true });
   execFileSync("tar", ["-xzf", path.join(packDir, packed[0].filename), "-C", pkgDir, "--strip-components=1"]);
   const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8")) as { dependencies: Record<string, string> };
-  for (const dep of [...Object.keys(pkg.dependencies), "js-yaml"]) {
+  for (const dep of Object.keys(pkg.dependencies)) {
     const link = path.join(dir, "node_modules", dep);
     fs.mkdirSync(path.dirname(link), { recursive: true });
     fs.symlinkSync(path.join(REPO_ROOT, "node_modules", dep), link, "dir");
