@@ -105,7 +105,7 @@ describe("examples/sps-access through the program runner", () => {
     // The GitOps edit: rename alice, move carol into ops, drop bob, add dave to auditors.
     fs.writeFileSync(
       accessFile,
-      "users:\n  - {id: alice, name: alice.jones}\n  - {id: carol, name: carol.white}\n  - {id: dave, name: dave.brown}\n" +
+      "users:\n  - {id: alice, name: alice.jones, password: managed}\n  - {id: carol, name: carol.white, password: managed}\n  - {id: dave, name: dave.brown, password: managed}\n" +
         "groups:\n  - {id: ops, name: platform-ops, members: [alice, carol]}\n  - {id: auditors, name: platform-auditors, members: [dave]}\n",
     );
     const up2 = await run({ op: "up" });
