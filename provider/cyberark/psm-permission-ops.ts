@@ -1,5 +1,5 @@
 /**
- * The REST side of `PsmSuspendPermission` ([DOC] cyberark-pvwa.md §13): resolve or create the Vault
+ * The REST side of `PsmSuspendPermission` (our design on documented PVWA calls): resolve or create the Vault
  * group, reconcile its membership exactly, read it back, and the optional read-only verification
  * that logs on as a member and reads CanSuspend / CanTerminate on a live session.
  */
@@ -31,7 +31,7 @@ export interface EnsuredGroup {
 }
 
 /**
- * Finds the group by exact name ([DOC] §7.1: search is fuzzy, exact match client-side). An existing
+ * Finds the group by exact name (PVWA search is fuzzy: exact match client-side). An existing
  * group is adopted only when `adoptExisting` is true; otherwise it is created (`POST /UserGroups`).
  */
 export async function ensureGroup(client: CyberArkClient, groupName: string, right: PsmRight, adoptExisting: boolean): Promise<EnsuredGroup> {
@@ -70,7 +70,7 @@ export async function readGroup(client: CyberArkClient, id: number, name: string
 export const memberNames = (g: VaultGroupInfo | undefined): string[] =>
   (g?.members ?? []).map((m) => m.name).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
 
-/** True when PVWA's member names equal the declared names (case-insensitive: PVWA matches names that way, [INF] §7.6). */
+/** True when PVWA's member names equal the declared names (case-insensitive: PVWA matches names that way, our inference). */
 export function sameMembers(actual: string[], declared: PsmMember[]): boolean {
   const a = actual.map((n) => n.toLowerCase()).sort();
   const d = declared.map((m) => m.name.toLowerCase()).sort();
@@ -79,7 +79,7 @@ export function sameMembers(actual: string[], declared: PsmMember[]): boolean {
 
 /**
  * Makes the membership exactly `declared`: adds the missing ones (409 PASWS213E = already there,
- * [DOC] ANS) and removes the others (404 = already gone, [INF] §11.9). Members are keyed by name,
+ * [DOC] ANS) and removes the others (404 = already gone, our inference). Members are keyed by name,
  * because PVWA lists them by name only ([DOC] D-GRP-GET). Returns what changed.
  */
 export async function reconcileMembers(client: CyberArkClient, groupId: number, current: string[], declared: PsmMember[]): Promise<{ added: string[]; removed: string[] }> {
@@ -113,9 +113,9 @@ export async function releaseMembers(client: CyberArkClient, groupId: number, cu
 
 /**
  * Logs on as `verify.username` (same PVWA and TLS settings as the resource's connection) and reads the
- * per-caller flag on the live sessions it can see ([INF] §4.1: CanSuspend/CanTerminate are computed for
+ * per-caller flag on the live sessions it can see (our inference: CanSuspend/CanTerminate are computed for
  * the caller). Only sessions the right applies to count: PSM (Windows) sessions for suspend, PSM and PSM
- * for SSH for terminate ([DOC] §4.3). Read-only: no session is suspended or terminated.
+ * for SSH for terminate (PVWA live-session actions documentation). Read-only: no session is suspended or terminated.
  */
 export async function verifyRight(
   conn: CyberArkConnection,

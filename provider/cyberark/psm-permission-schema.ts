@@ -1,17 +1,18 @@
 /**
  * Inputs and outputs of `PsmSuspendPermission`, and the manual PVWA Options steps it cannot perform
- * ([DOC] cyberark-pvwa.md §5, §6: no REST API reads or writes Live Sessions Monitoring Settings).
- * Schemas are built by functions: nothing at module level (STYLE.md §2).
+ * (no public PVWA REST API reads or writes Live Sessions Monitoring Settings:
+ * https://docs.cyberark.com/pam-self-hosted/latest/en/content/pasimp/suspend-live-sessions.htm).
+ * Schemas are built by functions: nothing at module level (our choice).
  */
 import { z } from "zod";
 import { cyberArkConnectionInputSchema, type CyberArkConnectionInput } from "./provider-context";
 import { urlValueProblem } from "./url";
 
-/** The PVWA Options node holding the live-session settings ([DOC] D-SUS "Configuration" steps; §5). */
+/** The PVWA Options node holding the live-session settings ([DOC] D-SUS "Configuration" steps). */
 export const LIVE_SESSIONS_OPTIONS_PATH =
   "Administration > Options > Privileged Session Management > General Settings > Server Settings > Live Sessions Monitoring Settings";
 
-/** The Options list a group must be in for each right ([DOC] D-SUS, D-TERM, D-CFG; §5). */
+/** The Options list a group must be in for each right ([DOC] D-SUS, D-TERM, D-CFG). */
 export const RIGHT_LIST = {
   suspend: "Suspending Live Sessions Users and Groups",
   terminate: "Terminating Live Sessions Users and Groups",

@@ -2,7 +2,7 @@
  * Implementation of `PsmSuspendPermission` (loaded by the provider shim at call time): who may suspend
  * and resume (or terminate) PSM live sessions. The resource manages what REST can manage, the exact
  * membership of one Vault group, and records the Options steps REST cannot perform as acknowledged
- * inputs ([DOC] cyberark-pvwa.md §5, §6, §13). See docs/cyberark-psm-suspend-permission.md.
+ * inputs (PVWA has no public REST API for those Options). See docs/cyberark-psm-suspend-permission.md.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { adoptionRefusal, unlistedMembers } from "../dynamic/adoption";
@@ -119,7 +119,7 @@ function outputs(inputs: PsmPermissionInputs, s: GroupState, verification: PsmVe
 
 /**
  * An error that keeps a partly applied resource in state (host `ErrorResourceInitFailed`): the group
- * exists, so the next `up` updates it instead of creating a duplicate (STYLE.md §2 "Partial create").
+ * exists, so the next `up` updates it instead of creating a duplicate (a partial create).
  */
 function partial(id: number, inputs: PsmPermissionInputs, properties: PsmPermissionOutputs, message: string): Error {
   // The host sends these properties as they are (it adds `__provider` only to successful results), and

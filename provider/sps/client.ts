@@ -69,7 +69,7 @@ export class SpsClient {
     }
   }
 
-  /** `GET /api/authentication` with Basic credentials; the answer sets the `session_id` cookie [DOC] sps.md §2.1. */
+  /** `GET /api/authentication` with Basic credentials; the answer sets the `session_id` cookie (SPS REST API reference). */
   login(): Promise<void> {
     this.loggingIn ??= this.doLogin().finally(() => (this.loggingIn = undefined));
     return this.loggingIn;
@@ -80,7 +80,7 @@ export class SpsClient {
     const basic = Buffer.from(`${this.conn.username}:${this.conn.password}`, "utf8").toString("base64");
     await this.send({ method: "GET", path: "/api/authentication", headers: { authorization: `Basic ${basic}` }, schema: metaOnlySchema, allowEmpty: true });
     if (!(await this.http.cookie("session_id"))) {
-      // [DOC] sps.md §2.2: a cookie dropped for an `expires` in the past means the clocks differ.
+      // SPS REST API reference: a cookie dropped for an `expires` in the past means the clocks differ.
       throw new SpsSessionLostError("SPS accepted the login but no session_id cookie was kept; check that this machine's clock matches the appliance's (the cookie expires 20 minutes after login)");
     }
     this.loggedIn = true;
@@ -122,7 +122,7 @@ export class SpsClient {
     }
   }
 
-  // --- transactions [DOC]/[CODE] sps.md §4.2 -----------------------------------------------------------
+  // --- transactions (SPS REST API reference; safeguard-ps) -----------------------------------------------------------
 
   async transactionStatus(): Promise<{ status: string; remainingSeconds?: number }> {
     return this.read({ method: "GET", path: "/api/transaction", schema: transactionStatusSchema });
@@ -131,7 +131,7 @@ export class SpsClient {
   /**
    * `POST /api/transaction` with a `{}` body (a bodiless POST gets 411 [DOC]). A 409 other than
    * `NoTransaction`, or a 423, means someone else holds the configuration lock; the exact status and
-   * type are not public [UNK] sps.md §14.1, so both are accepted.
+   * type are not public, so both are accepted.
    */
   async openTransaction(): Promise<void> {
     this.staged.clear();
@@ -194,7 +194,7 @@ export class SpsClient {
     return this.getItem(`${GROUPS}/${encodeURIComponent(key)}`, groupItemSchema, inTransaction);
   }
 
-  /** There is no server-side filter [INF] sps.md §13: list keys, then fetch items until the name matches. */
+  /** There is no documented server-side filter: list keys, then fetch items until the name matches. */
   private async findByName<T extends { body: { name: string } }>(collection: string, get: (key: string) => Promise<T | undefined>, name: string, inTransaction: boolean): Promise<T | undefined> {
     for (const k of await this.listKeys(collection, inTransaction)) {
       const item = await get(k);
@@ -213,7 +213,7 @@ export class SpsClient {
 
   // --- writes (inside a transaction) ---------------------------------------------------------------------
 
-  /** A fresh, single-use password object [DOC] sps.md §5; the plain text goes only into this body. */
+  /** A fresh, single-use password object (SPS REST API reference, passwords); the plain text goes only into this body. */
   async createPassword(plain: string): Promise<string> {
     this.http.redactor.add(plain);
     return (await this.write({ method: "POST", path: PASSWORDS, json: { plain }, schema: createdSchema })).key;
@@ -221,7 +221,7 @@ export class SpsClient {
 
   /**
    * Every item of a collection as the open transaction sees it, keyed by SPS key. Loaded once per
-   * transaction (there is no server-side filter, so one GET per item [INF] sps.md §13), then kept current
+   * transaction (there is no documented server-side filter, so one GET per item), then kept current
    * by this client's own writes, so the operations of one batch share it instead of each listing again.
    */
   private stagedItems<T extends { key: string; body: Record<string, unknown> }>(collection: string, get: (key: string) => Promise<T | undefined>): Promise<Map<string, T>> {
@@ -278,7 +278,7 @@ export class SpsClient {
     return key;
   }
 
-  /** PUT replaces the whole object [INF] sps.md §4.3: callers send the full body. */
+  /** PUT replaces the whole object: callers send the full body. */
   async putItem(collection: string, key: string, body: Record<string, unknown>): Promise<void> {
     await this.write({ method: "PUT", path: `${collection}/${encodeURIComponent(key)}`, json: body, allowEmpty: true, retrySafe: true });
     this.track(collection, key, body);

@@ -1,7 +1,7 @@
 /**
  * Implementation of `SpsLocalUserGroup` (loaded by the provider shim at call time). The group owns its
  * membership: `members` in SPS hold user keys [DOC] seed (POST instructions), and users never edit groups,
- * so two resources never fight over one list (sps.md §13).
+ * so two resources never fight over one list (our choice).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";

@@ -45,7 +45,7 @@ export interface LocalUserOutputs {
   passwordCreated: number | null;
   /**
    * Key of the SPS password object this provider set (a reference, not the secret). Password objects are
-   * single-use and cannot be changed [DOC] sps.md §5, so any password change on SPS shows as another key.
+   * single-use and cannot be changed (SPS REST API reference, passwords), so any password change on SPS shows as another key.
    */
   passwordKey: string | null;
   passwordInSync: boolean;
@@ -116,7 +116,7 @@ function createOp(inputs: Inputs): StagedOperation<Staged> {
         touched.add(existing.key);
         // Adopted without a password: nothing to write, the password stays as it is.
         if (!passwordManaged(inputs)) return { key: existing.key, adopted: true, passwordKey: null };
-        const pw = await client.createPassword(inputs.password!); // fresh on every (re)stage: single use [DOC] sps.md §5
+        const pw = await client.createPassword(inputs.password!); // fresh on every (re)stage: single use
         touched.add(pw);
         await client.putItem(USERS, existing.key, bodyForPut(existing, inputs.name, pw));
         return { key: existing.key, adopted: true, passwordKey: pw };
