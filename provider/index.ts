@@ -13,7 +13,9 @@ export { SpsLocalUser, SpsLocalUserGroup } from "./sps/resources";
 export type { SpsConnectionArgs, SpsLocalUserArgs, SpsLocalUserGroupArgs } from "./sps/resources";
 export { SpsLocalAccess } from "./sps/local-access-resource";
 export type { SpsLocalAccessArgs, SpsLocalAccessGroup, SpsLocalAccessUser } from "./sps/local-access-resource";
-// The access-file loader (`loadAccessFile`) is exported here when it lands.
+// The access file shared by the sps-access example, pam-export and users' programs.
+export { formatAccessFile, loadAccessFile, parseAccessFile } from "./sps/access-file";
+export type { AccessFile, AccessFileGroup, AccessFileInput, AccessFileUser } from "./sps/access-file";
 
 // CyberArk PVWA/PSM resource.
 export { PsmSuspendPermission } from "./cyberark/resources";

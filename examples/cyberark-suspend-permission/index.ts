@@ -19,15 +19,22 @@ const suspenders = new PsmSuspendPermission("soc-suspenders", {
   acknowledgeManualOptions: { allowPsmNotifications: true, groupListedInSuspendingUsersAndGroups: true },
 });
 
-// Incident responders may terminate: the built-in PSMLiveSessionTerminators group, adopted (delete keeps it).
-const terminators = new PsmSuspendPermission("incident-terminators", {
-  groupName: "PSMLiveSessionTerminators",
-  adoptExisting: true,
-  members: config.getObject<string[]>("terminators")?.map(member) ?? [],
-  right: "terminate",
-  acknowledgeManualOptions: { groupListedInTerminatingUsersAndGroups: true },
-});
+// Incident responders may terminate: the built-in PSMLiveSessionTerminators group, adopted (delete keeps it,
+// and removes only the members this program added). Declared only when `terminators` is set, so that
+// omitting it leaves the terminate right exactly as it is. Adoption fails, naming them, if the group has
+// members not listed here (`pam-export cyberark --group PSMLiveSessionTerminators` writes the current list).
+const terminatorList = config.getObject<string[]>("terminators");
+const terminators =
+  terminatorList === undefined
+    ? undefined
+    : new PsmSuspendPermission("incident-terminators", {
+        groupName: "PSMLiveSessionTerminators",
+        adoptExisting: true,
+        members: terminatorList.map(member),
+        right: "terminate",
+        acknowledgeManualOptions: { groupListedInTerminatingUsersAndGroups: true },
+      });
 
 /** Vault group ids and the members PVWA lists. */
 export const suspendGroup = { id: suspenders.groupId, members: suspenders.actualMembers, inSync: suspenders.membersInSync };
-export const terminateGroup = { id: terminators.groupId, members: terminators.actualMembers, removedAtAdoption: terminators.removedAtAdoption };
+export const terminateGroup = terminators && { id: terminators.groupId, members: terminators.actualMembers, membersBeforeAdoption: terminators.membersBeforeAdoption };

@@ -1,23 +1,29 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { SpsLocalUser, SpsLocalUserGroup } from "pulumi-pam";
-import { loadAccessFile } from "./access";
+import { loadAccessFile, SpsLocalUser, SpsLocalUserGroup } from "pulumi-pam";
 
 // The namespace is explicit: the program reads the same keys whatever the project is named.
 const config = new pulumi.Config("sps-access");
 const access = loadAccessFile(path.resolve(__dirname, config.get("accessFile") ?? "access.yaml"));
-/** Initial passwords by user id: `pulumi config set --secret --path 'sps-access:passwords.alice' ...`. */
-const passwords = config.requireSecretObject<Record<string, string>>("passwords");
+/**
+ * Passwords by user id, for users marked `password: managed` in the file:
+ * `pulumi config set --secret --path 'sps-access:passwords.alice' ...`. Users without it keep whatever
+ * password they have (adopted) or get a random one nobody knows (new; RADIUS users).
+ */
+const passwords = config.getSecretObject<Record<string, string>>("passwords");
 
 const users = new Map<string, SpsLocalUser>();
 for (const u of access.users) {
-  const password = passwords.apply((p) => {
-    const pw = p?.[u.id];
-    if (!pw) throw new Error(`no password for user "${u.id}": set it with pulumi config set --secret --path 'sps-access:passwords.${u.id}' <password>`);
-    return pw;
-  });
+  const password =
+    u.password === "managed"
+      ? pulumi.output(passwords).apply((p) => {
+          const pw = p?.[u.id];
+          if (!pw) throw new Error(`no password for user "${u.id}" (marked password: managed): set it with pulumi config set --secret --path 'sps-access:passwords.${u.id}' <password>`);
+          return pw;
+        })
+      : undefined;
   // The resource is named by the stable id, so a rename of `name` is an in-place update of the same SPS user.
-  users.set(u.id, new SpsLocalUser(u.id, { name: u.name, password }));
+  users.set(u.id, new SpsLocalUser(u.id, { name: u.name, password, adopt: u.adopt || undefined }));
 }
 
 const groups = access.groups.map(
@@ -26,7 +32,9 @@ const groups = access.groups.map(
       name: g.name,
       // Member keys come from the user resources, which also orders users before their groups.
       members: g.members.map((m) => users.get(m)!.key),
-      memberNames: g.externalMembers.length ? g.externalMembers : undefined,
+      memberNames: g.memberNames.length ? g.memberNames : undefined,
+      adoptExisting: g.adoptExisting || undefined,
+      removeUnlistedMembers: g.removeUnlistedMembers || undefined,
     }),
 );
 

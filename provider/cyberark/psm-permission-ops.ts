@@ -3,6 +3,7 @@
  * group, reconcile its membership exactly, read it back, and the optional read-only verification
  * that logs on as a member and reads CanSuspend / CanTerminate on a live session.
  */
+import { membersToRelease } from "../dynamic/adoption";
 import { PamError } from "../http";
 import type { CyberArkClient } from "./client";
 import type { CyberArkConnection } from "./config";
@@ -42,7 +43,7 @@ export async function ensureGroup(client: CyberArkClient, groupName: string, rig
     if (!adoptExisting) {
       throw new CyberArkPermissionRefusedError(
         `cyberark: Vault group "${found.groupName}" (id ${found.id}) already exists. Set adoptExisting: true to manage it ` +
-          "(its membership is then reconciled to members, and delete keeps the group), or choose another groupName",
+          "(adoption refuses if it has members you do not declare, unless removeUnlistedMembers: true; delete keeps the group), or choose another groupName",
       );
     }
     return { group: found, adopted: true, before: (found.members ?? []).map((m) => m.name) };
@@ -99,10 +100,15 @@ export async function reconcileMembers(client: CyberArkClient, groupId: number, 
   return { added, removed };
 }
 
-/** Removes the declared members still in the group (delete of an adopted group). */
-export async function removeDeclaredMembers(client: CyberArkClient, groupId: number, current: string[], declared: PsmMember[]): Promise<void> {
-  const managed = new Set(declared.map((m) => m.name.toLowerCase()));
-  for (const n of current) if (managed.has(n.toLowerCase())) await removeGroupMember(client, groupId, n);
+/** PVWA matches member names case-insensitively. */
+export const memberKey = (n: string) => n.toLowerCase();
+
+/**
+ * Release of an adopted group: removes only the members Pulumi added; members there before adoption
+ * stay, and nobody is added back (provider/dynamic/adoption.ts).
+ */
+export async function releaseMembers(client: CyberArkClient, groupId: number, current: string[], declared: PsmMember[], before: string[] | null | undefined): Promise<void> {
+  for (const n of membersToRelease(current, declared.map((m) => m.name), before, memberKey)) await removeGroupMember(client, groupId, n);
 }
 
 /**

@@ -93,6 +93,8 @@ export function psmPermissionInputsSchema() {
         }
       }),
       adoptExisting: z.boolean().optional(),
+      /** With adoptExisting: remove current members that are not declared (otherwise adoption refuses, naming them). */
+      removeUnlistedMembers: z.boolean().optional(),
       acknowledgeManualOptions: ackSchema().optional(),
       verify: verifySchema().optional(),
       connection: cyberArkConnectionInputSchema().optional(),
@@ -127,8 +129,11 @@ export interface PsmPermissionOutputs {
   groupId: number;
   /** The PVWA (normalised) the group lives on. */
   url: string | null;
-  /** True when the group existed and was adopted: delete then removes the declared members and keeps the group. */
+  /** True when the group existed and was adopted: delete keeps the group and removes only the members Pulumi added. */
   adopted: boolean;
+  removeUnlistedMembers: boolean;
+  /** Member names the group held when adopted (those still members stay on delete), or null. */
+  membersBeforeAdoption: string[] | null;
   /** Members the group held when it was adopted and which were removed to match `members` (for audit), or null. */
   removedAtAdoption: string[] | null;
   /** Member names PVWA lists for the group, as last read (sorted). */

@@ -2,19 +2,22 @@
  * Implementation of `PsmSuspendPermission` (loaded by the provider shim at call time): who may suspend
  * and resume (or terminate) PSM live sessions. The resource manages what REST can manage, the exact
  * membership of one Vault group, and records the Options steps REST cannot perform as acknowledged
- * inputs. See docs/cyberark-psm-suspend-permission.md.
+ * inputs (PVWA has no public REST API for those Options). See docs/cyberark-psm-suspend-permission.md.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { adoptionRefusal, unlistedMembers } from "../dynamic/adoption";
 import { applianceChanged, checkInputs, hasUnknown, inputsHaveUnknown, jsonSafe, sameJson } from "../dynamic/inputs";
 import type { CyberArkClient } from "./client";
 import type { CyberArkConnection } from "./config";
+import { CyberArkPermissionRefusedError } from "./psm-permission-ops";
 import { deleteGroup } from "./groups";
 import {
   ensureGroup,
   memberNames,
   readGroup,
+  memberKey,
   reconcileMembers,
-  removeDeclaredMembers,
+  releaseMembers,
   sameMembers,
   verifyRight,
 } from "./psm-permission-ops";
@@ -93,6 +96,7 @@ interface GroupState {
   groupId: number;
   adopted: boolean;
   removedAtAdoption: string[] | null;
+  membersBeforeAdoption?: string[] | null;
   actualMembers: string[];
 }
 
@@ -109,6 +113,8 @@ function outputs(inputs: PsmPermissionInputs, s: GroupState, verification: PsmVe
     groupId: s.groupId,
     url: effectiveCyberArkUrl(inputs.connection, ctx) ?? null,
     adopted: s.adopted,
+    removeUnlistedMembers: inputs.removeUnlistedMembers ?? false,
+    membersBeforeAdoption: s.membersBeforeAdoption ?? null,
     removedAtAdoption: s.removedAtAdoption,
     actualMembers: s.actualMembers,
     membersInSync: sameMembers(s.actualMembers, inputs.members),
@@ -133,7 +139,7 @@ async function applyMembers(conn: CyberArkConnection, inputs: PsmPermissionInput
   try {
     return await withPvwa(conn, async (c) => {
       const g = await start(c);
-      known = { groupId: g.groupId, adopted: g.adopted, removedAtAdoption: g.removedAtAdoption, actualMembers: g.current };
+      known = { groupId: g.groupId, adopted: g.adopted, removedAtAdoption: g.removedAtAdoption, membersBeforeAdoption: g.membersBeforeAdoption, actualMembers: g.current };
       const r = await reconcileMembers(c, g.groupId, g.current, inputs.members);
       if (g.adopted && g.removedAtAdoption !== null) known.removedAtAdoption = r.removed;
       const after = await readGroup(c, g.groupId, inputs.groupName);
@@ -173,7 +179,13 @@ export async function create(inputs: PsmPermissionInputs, ctx: Ctx): Promise<pul
   refuseUnsupported(conn, inputs);
   const s = await applyMembers(conn, inputs, async (c) => {
     const e = await ensureGroup(c, inputs.groupName, rightOf(inputs), inputs.adoptExisting ?? false);
-    return { groupId: e.group.id, adopted: e.adopted, removedAtAdoption: e.adopted ? [] : null, current: e.before };
+    if (e.adopted) {
+      // Before any change: adoption never removes a member silently.
+      const names = unlistedMembers(e.before, inputs.members.map((m) => m.name), memberKey);
+      const refusal = adoptionRefusal(`Vault group "${e.group.groupName}"`, names, inputs.removeUnlistedMembers);
+      if (refusal) throw new CyberArkPermissionRefusedError(`cyberark: ${refusal}`);
+    }
+    return { groupId: e.group.id, adopted: e.adopted, removedAtAdoption: e.adopted ? [] : null, membersBeforeAdoption: e.adopted ? e.before : null, current: e.before };
   }, ctx);
   const v = await verified(conn, inputs, s, ctx);
   return { id: String(s.groupId), outs: outputs(inputs, s, v, ctx) };
@@ -188,7 +200,7 @@ export async function update(id: string, olds: PsmPermissionOutputs, news: PsmPe
       throw new Error(`cyberark: Vault group id ${id} ("${olds.groupName}") no longer exists (deleted outside Pulumi); run "pulumi refresh", then "pulumi up" to recreate it`);
     }
     // removedAtAdoption is an audit record of the adoption only: keep it, do not grow it (null = reconcile without recording).
-    return { groupId: g.id, adopted: olds.adopted ?? false, removedAtAdoption: null, current: memberNames(g) };
+    return { groupId: g.id, adopted: olds.adopted ?? false, removedAtAdoption: null, membersBeforeAdoption: olds.membersBeforeAdoption ?? null, current: memberNames(g) };
   }, ctx);
   s.removedAtAdoption = olds.removedAtAdoption ?? null;
   const v = await verified(conn, news, s, ctx);
@@ -219,6 +231,8 @@ async function readGroupState(id: string, props: Partial<PsmPermissionOutputs>, 
       url: props.url ?? effectiveCyberArkUrl(props.connection, ctx) ?? null,
       adopted: props.adopted ?? true,
       removedAtAdoption: props.removedAtAdoption ?? null,
+      removeUnlistedMembers: props.removeUnlistedMembers ?? false,
+      membersBeforeAdoption: props.membersBeforeAdoption ?? null,
       actualMembers: actual,
       membersInSync: sameMembers(actual, members),
       manualOptions: props.manualOptions ?? manualSteps(props.right ?? "suspend", g.groupName).map((m) => m.step),
@@ -228,9 +242,9 @@ async function readGroupState(id: string, props: Partial<PsmPermissionOutputs>, 
 }
 
 /**
- * Deletes the group when this resource created it; for an adopted group, removes the declared members
- * and keeps the group. Choice: members removed at adoption are not restored (that would re-grant a
- * privilege on delete; they are listed in `removedAtAdoption`). Idempotent: a gone group is success.
+ * Deletes the group when this resource created it. An adopted group is released: it stays, the members
+ * Pulumi added are removed, members there before adoption stay, and members removed at adoption
+ * (`removedAtAdoption`) are not granted back (docs/adoption.md). Idempotent: a gone group is success.
  */
 export async function del(id: string, props: PsmPermissionOutputs, ctx: Ctx): Promise<void> {
   await withStoredCyberArkConnection(props.connection, ctx, (conn) =>
@@ -241,7 +255,7 @@ export async function del(id: string, props: PsmPermissionOutputs, ctx: Ctx): Pr
         await deleteGroup(c, g.id);
         return;
       }
-      await removeDeclaredMembers(c, g.id, memberNames(g), props.members ?? []);
+      await releaseMembers(c, g.id, memberNames(g), props.members ?? [], props.membersBeforeAdoption);
     }),
   );
 }

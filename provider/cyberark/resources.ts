@@ -74,6 +74,8 @@ export interface PsmSuspendPermissionArgs {
   right?: pulumi.Input<"suspend" | "terminate">;
   /** Manage an existing group of this name (e.g. PSMLiveSessionTerminators); delete then keeps the group. */
   adoptExisting?: pulumi.Input<boolean>;
+  /** With `adoptExisting`: remove the group's current members that are not declared, on purpose (otherwise adoption fails, naming them). */
+  removeUnlistedMembers?: pulumi.Input<boolean>;
   /** Required confirmations of the manual Options steps. */
   acknowledgeManualOptions: pulumi.Input<PsmManualOptionsAcknowledgement>;
   verify?: pulumi.Input<PsmPermissionVerifyArgs>;
@@ -95,6 +97,8 @@ export class PsmSuspendPermission extends pulumi.dynamic.Resource {
   declare readonly adopted: pulumi.Output<boolean>;
   /** Members removed from an adopted group to match `members` (audit record), or null. */
   declare readonly removedAtAdoption: pulumi.Output<string[] | null>;
+  /** Member names the group held when adopted; those still members stay when the resource is deleted. */
+  declare readonly membersBeforeAdoption: pulumi.Output<string[] | null>;
   /** Member names PVWA lists, as last read. */
   declare readonly actualMembers: pulumi.Output<string[]>;
   /** False when a refresh saw membership changed outside Pulumi. */
@@ -110,12 +114,13 @@ export class PsmSuspendPermission extends pulumi.dynamic.Resource {
       psmSuspendPermissionProvider,
       name,
       {
-        groupId: undefined, adopted: undefined, removedAtAdoption: undefined, actualMembers: undefined, membersInSync: undefined,
+        groupId: undefined, adopted: undefined, removedAtAdoption: undefined, membersBeforeAdoption: undefined, actualMembers: undefined, membersInSync: undefined,
         manualOptions: undefined, verification: undefined, url: undefined,
         groupName: args?.groupName,
         members: args?.members,
         right: args?.right,
         adoptExisting: args?.adoptExisting,
+        removeUnlistedMembers: args?.removeUnlistedMembers,
         acknowledgeManualOptions: args?.acknowledgeManualOptions,
         verify: secretFields(args?.verify, ["password"]),
         connection: secretFields(args?.connection, CONNECTION_SECRET_FIELDS),

@@ -44,8 +44,8 @@ export class SpsClient implements TransactionClient {
   private loggedIn = false;
   /** A login in flight, shared by concurrent callers (a refresh starts P reads at once). */
   private loggingIn?: Promise<void>;
-  /** Username → key in the open transaction's staged view; dropped by any user write or a new transaction. */
-  private stagedUserIndex?: Promise<Map<string, string>>;
+  /** The staged view per collection (see {@link stagedItems}); reset when a transaction opens. */
+  private staged = new Map<string, Promise<Map<string, { key: string; body: Record<string, unknown> }>>>();
 
   /** `requestTimeoutMs`: deadline of every request unless the request sets its own (sps:requestTimeoutMs; default: the HTTP core's). */
   constructor(private readonly conn: SpsConnection, opts: { log?: DebugLog; requestTimeoutMs?: number } = {}) {
@@ -135,7 +135,7 @@ export class SpsClient implements TransactionClient {
    * type are not documented publicly, so both are accepted (our choice).
    */
   async openTransaction(): Promise<void> {
-    this.stagedUserIndex = undefined;
+    this.staged.clear();
     await this.ensureLogin();
     try {
       await this.write({ method: "POST", path: "/api/transaction", json: {}, allowEmpty: true });
@@ -224,45 +224,76 @@ export class SpsClient implements TransactionClient {
    * Username → key as the open transaction sees it, built once per transaction (there is no server-side
    * filter, so it costs one GET per user) and shared by every group that names members.
    */
-  stagedUserKeysByName(): Promise<Map<string, string>> {
-    this.stagedUserIndex ??= (async () => {
-      const byName = new Map<string, string>();
-      for (const k of await this.listKeys(USERS, true)) {
-        const u = await this.getUser(k, true);
-        if (u) byName.set(u.body.name, u.key);
-      }
-      return byName;
-    })().catch((e) => {
-      this.stagedUserIndex = undefined;
-      throw e;
-    });
-    return this.stagedUserIndex;
+  private stagedItems<T extends { key: string; body: Record<string, unknown> }>(collection: string, get: (key: string) => Promise<T | undefined>): Promise<Map<string, T>> {
+    let view = this.staged.get(collection) as Promise<Map<string, T>> | undefined;
+    if (!view) {
+      view = (async () => {
+        const items = new Map<string, T>();
+        for (const k of await this.listKeys(collection, true)) {
+          const item = await get(k);
+          if (item) items.set(item.key, item);
+        }
+        return items;
+      })();
+      view.catch(() => this.staged.delete(collection));
+      this.staged.set(collection, view);
+    }
+    return view;
   }
 
-  private touched(collection: string): void {
-    if (collection === USERS) this.stagedUserIndex = undefined;
+  /** Local users as the open transaction sees them (key → item). */
+  stagedUsers(): Promise<Map<string, UserItem>> {
+    return this.stagedItems(USERS, (k) => this.getUser(k, true));
+  }
+
+  /** Local usergroups as the open transaction sees them (key → item). */
+  stagedGroups(): Promise<Map<string, GroupItem>> {
+    return this.stagedItems(GROUPS, (k) => this.getGroup(k, true));
+  }
+
+  /** Username → key as the open transaction sees it (shared by every group that names members). */
+  async stagedUserKeysByName(): Promise<Map<string, string>> {
+    const byName = new Map<string, string>();
+    for (const u of (await this.stagedUsers()).values()) byName.set(u.body.name, u.key);
+    return byName;
+  }
+
+  /** Keeps a loaded staged view in step with a write this client made (undefined body = deleted). */
+  private track(collection: string, key: string, body: Record<string, unknown> | undefined): void {
+    const view = this.staged.get(collection);
+    if (!view) return;
+    this.staged.set(
+      collection,
+      view.then((items) => {
+        if (body) items.set(key, { key, body } as never);
+        else items.delete(key);
+        return items;
+      }),
+    );
   }
 
   async createItem(collection: string, body: Record<string, unknown>): Promise<string> {
-    this.touched(collection);
-    return (await this.write({ method: "POST", path: collection, json: body, schema: createdSchema })).key;
+    const key = (await this.write({ method: "POST", path: collection, json: body, schema: createdSchema })).key;
+    this.track(collection, key, body);
+    return key;
   }
 
   /** PUT replaces the whole object (no documented partial update): callers send the full body. */
   async putItem(collection: string, key: string, body: Record<string, unknown>): Promise<void> {
-    this.touched(collection);
     await this.write({ method: "PUT", path: `${collection}/${pathSegment(key, "SPS object key")}`, json: body, allowEmpty: true, retrySafe: true });
+    this.track(collection, key, body);
   }
 
   /** DELETE; false when the object was already gone (404). */
   async deleteItem(collection: string, key: string): Promise<boolean> {
-    this.touched(collection);
     try {
       await this.write({ method: "DELETE", path: `${collection}/${pathSegment(key, "SPS object key")}`, allowEmpty: true, retrySafe: true });
       return true;
     } catch (e) {
       if (e instanceof NotFoundError) return false;
       throw e;
+    } finally {
+      this.track(collection, key, undefined);
     }
   }
 

@@ -12,3 +12,5 @@ export { SpsLockHeldError, SpsSessionLostError, SpsRefusedError } from "./errors
 export { allCoordinators, resetCoordinators } from "./registry";
 export { closeSpsActiveSession, listSpsActiveSessions, spsConnectionFromEnv } from "./active-sessions";
 export type { SpsActiveSession, SpsCloseOutcome, SpsCloseResult, ListSpsActiveSessionsOptions } from "./active-sessions";
+export { loadAccessFile, parseAccessFile, formatAccessFile, accessFileSchema } from "./access-file";
+export type { AccessFile, AccessFileUser, AccessFileGroup, AccessFileInput } from "./access-file";

@@ -10,6 +10,8 @@ import { pathSegment } from "../http";
 import { GROUPS, type SpsClient } from "./client";
 import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
 import type { StagedOperation } from "./coordinator";
+import { adoptionRefusal, membersToRelease, unlistedMembers } from "../dynamic/adoption";
+import { groupExistsError } from "./adoption";
 import { SpsRefusedError } from "./errors";
 import { claimObjects, configureSps, effectiveUrl, explainNameTaken, partialCreateOnUnknownCommit, targetFor, withStoredConnection, type SpsProviderContext } from "./provider-context";
 import type { GroupItem } from "./schemas";
@@ -35,6 +37,8 @@ export const localUserGroupInputsSchema = z
     members: uniqueList("user key").optional(),
     memberNames: uniqueList("username", NAME_LIMITS.spsUserName).optional(),
     adoptExisting: z.boolean().optional(),
+    /** With adoptExisting: remove current members that are not declared (otherwise adoption refuses, naming them). */
+    removeUnlistedMembers: z.boolean().optional(),
     connection: spsConnectionInputSchema.optional(),
     __resourceName: z.string().optional(),
     __provider: z.unknown().optional(),
@@ -47,6 +51,7 @@ export interface LocalUserGroupOutputs {
   members: string[];
   memberNames: string[];
   adoptExisting: boolean;
+  removeUnlistedMembers: boolean;
   connection?: SpsConnectionInput;
   key: string;
   url: string | null;
@@ -54,9 +59,9 @@ export interface LocalUserGroupOutputs {
   memberKeys: string[];
   /** False when refresh found a membership or name that differs from what Pulumi set. */
   membersInSync: boolean;
-  /** True when the group existed and was adopted; on delete its original membership is restored. */
+  /** True when the group existed and was adopted: delete keeps the group and removes only the members Pulumi added. */
   adopted: boolean;
-  /** The membership found at adoption (restored on delete), or null. */
+  /** The member keys found at adoption (those still members stay on delete), or null. */
   adoptedMembers: string[] | null;
 }
 
@@ -105,6 +110,12 @@ async function resolveMembers(client: SpsClient, inputs: Inputs): Promise<string
 
 type Staged = { key: string; memberKeys: string[]; adopted: boolean; adoptedMembers: string[] | null };
 
+/** Member keys as a person reads them: usernames from the staged view, the key when no user has it. */
+async function describeMembers(client: SpsClient, keys: string[]): Promise<string[]> {
+  const users = await client.stagedUsers();
+  return keys.map((k) => users.get(k)?.body.name ?? `key ${k}`);
+}
+
 function createOp(inputs: Inputs): StagedOperation<Staged> {
   return {
     kind: "create",
@@ -112,11 +123,17 @@ function createOp(inputs: Inputs): StagedOperation<Staged> {
     label: label(inputs.name),
     async stage(client, touched) {
       const memberKeys = await resolveMembers(client, inputs);
-      const existing = inputs.adoptExisting ? await client.findGroupByName(inputs.name, true) : undefined;
+      // Looked up in the staged view before anything is written, so a clash fails here, naming the fix.
+      const existing = [...(await client.stagedGroups()).values()].find((g) => g.body.name === inputs.name);
+      if (existing && !inputs.adoptExisting) throw groupExistsError(inputs.name, existing.key);
       if (existing) {
+        const before = existing.body.members;
+        const refusal = adoptionRefusal(label(inputs.name), await describeMembers(client, unlistedMembers(before, memberKeys)), inputs.removeUnlistedMembers);
+        if (refusal) throw new SpsRefusedError(refusal);
         touched.add(existing.key);
-        await client.putItem(GROUPS, existing.key, { ...existing.body, name: inputs.name, members: memberKeys });
-        return { key: existing.key, memberKeys, adopted: true, adoptedMembers: existing.body.members };
+        // Already exactly as declared: adopt without writing anything.
+        if (!sameSet(before, memberKeys)) await client.putItem(GROUPS, existing.key, { ...existing.body, name: inputs.name, members: memberKeys });
+        return { key: existing.key, memberKeys, adopted: true, adoptedMembers: before };
       }
       const key = await client.createItem(GROUPS, { name: inputs.name, members: memberKeys });
       touched.add(key);
@@ -136,6 +153,7 @@ function outputs(inputs: Inputs, s: Staged, ctx: SpsProviderContext | undefined)
     members: inputs.members ?? [],
     memberNames: inputs.memberNames ?? [],
     adoptExisting: inputs.adoptExisting ?? false,
+    removeUnlistedMembers: inputs.removeUnlistedMembers ?? false,
     connection: inputs.connection,
     key: s.key,
     url: effectiveUrl(inputs.connection, ctx) ?? null,
@@ -194,6 +212,7 @@ export async function read(id: string, props: Partial<LocalUserGroupOutputs>, ct
       members: props.members ?? g.body.members,
       memberNames: props.memberNames ?? [],
       adoptExisting: props.adoptExisting ?? false,
+      removeUnlistedMembers: props.removeUnlistedMembers ?? false,
       memberKeys: g.body.members,
       membersInSync: props.membersInSync !== false && inSync,
       adopted: props.adopted ?? false,
@@ -202,7 +221,20 @@ export async function read(id: string, props: Partial<LocalUserGroupOutputs>, ct
   };
 }
 
+/** The keys this group's inputs declare, resolved in the staged view (usernames that no longer resolve are skipped). */
+async function declaredKeys(client: SpsClient, props: LocalUserGroupOutputs): Promise<string[]> {
+  const names = props.memberNames ?? [];
+  const byName = names.length ? await client.stagedUserKeysByName() : new Map<string, string>();
+  return [...(props.members ?? []), ...names.flatMap((n) => byName.get(n) ?? [])];
+}
+
+/**
+ * Deletes a group Pulumi created. An adopted group is released instead: the group stays, the members
+ * Pulumi added are removed, members it had before adoption stay, and nobody is added back
+ * (provider/dynamic/adoption.ts, docs/adoption.md).
+ */
 export async function del(id: string, props: LocalUserGroupOutputs, ctx: SpsProviderContext): Promise<void> {
+  let expected: string[] | undefined;
   await withStoredConnection(props.connection, ctx, (target) => target.coordinator.submit<true>({
     kind: "delete",
     priority: 1,
@@ -213,18 +245,17 @@ export async function del(id: string, props: LocalUserGroupOutputs, ctx: SpsProv
         await client.deleteItem(GROUPS, id);
         return true;
       }
-      // An adopted group is not ours to delete: put back the members it had, minus users gone since.
-      const cur = await client.getGroup(id, true);
+      const cur = (await client.stagedGroups()).get(id);
       if (!cur) return true;
-      const restore: string[] = [];
-      for (const k of props.adoptedMembers ?? []) if (await client.getUser(k, true)) restore.push(k);
-      await client.putItem(GROUPS, id, { ...cur.body, members: restore });
+      const remove = new Set(membersToRelease(cur.body.members, await declaredKeys(client, props), props.adoptedMembers));
+      expected = cur.body.members.filter((k) => !remove.has(k));
+      if (remove.size) await client.putItem(GROUPS, id, { ...cur.body, members: expected });
       return true;
     },
     async verify(client) {
       const g = await client.getGroup(id);
       if (!props.adopted) return g ? undefined : true;
-      return g && sameSet(g.body.members, (props.adoptedMembers ?? []).filter((k) => g.body.members.includes(k))) ? true : undefined;
+      return !g || (expected !== undefined && sameSet(g.body.members, expected)) ? true : undefined;
     },
   }));
 }

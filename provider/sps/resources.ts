@@ -25,9 +25,18 @@ export interface SpsConnectionArgs {
 export interface SpsLocalUserArgs {
   /** SPS username; renaming is an in-place update. `admin` is refused. */
   name: pulumi.Input<string>;
-  /** Password; always stored as a secret. A change creates a fresh SPS password object. */
-  password: pulumi.Input<string>;
-  /** Take over an existing user of this name instead of failing (its password is set to `password`). */
+  /**
+   * Password; always stored as a secret. A change creates a fresh SPS password object. Omitted: the
+   * password is not managed: an adopted user's is never touched and no password drift is reported; a new
+   * user gets a random strong password nobody knows (RADIUS users, users who log in another way).
+   * Setting it later manages it from then on.
+   */
+  password?: pulumi.Input<string>;
+  /**
+   * Take over an existing user of this name instead of failing; its password is set only when `password`
+   * is given. An adopted user is a managed user: removing the resource (or destroy) deletes it on SPS;
+   * use the `retainOnDelete` resource option to release it instead. See docs/adoption.md.
+   */
   adopt?: pulumi.Input<boolean>;
   /** Overrides the stack's SPS connection for this resource. */
   connection?: pulumi.Input<SpsConnectionArgs>;
@@ -48,6 +57,8 @@ export class SpsLocalUser extends pulumi.dynamic.Resource {
   declare readonly passwordKey: pulumi.Output<string | null>;
   /** False when a refresh saw the password changed on SPS; the next `up` sets it again. */
   declare readonly passwordInSync: pulumi.Output<boolean>;
+  /** False when `password` is omitted: Pulumi never sets, compares or reports the password. */
+  declare readonly passwordManaged: pulumi.Output<boolean>;
   /** True when an existing user was adopted. */
   declare readonly adopted: pulumi.Output<boolean>;
   /** The appliance URL the user lives on. */
@@ -58,7 +69,7 @@ export class SpsLocalUser extends pulumi.dynamic.Resource {
       spsLocalUserProvider,
       name,
       {
-        key: undefined, passwordCreated: undefined, passwordKey: undefined, passwordInSync: undefined, adopted: undefined, url: undefined,
+        key: undefined, passwordCreated: undefined, passwordKey: undefined, passwordInSync: undefined, passwordManaged: undefined, adopted: undefined, url: undefined,
         name: args?.name,
         password: secretIfSet(args?.password),
         adopt: args?.adopt,
@@ -86,8 +97,14 @@ export interface SpsLocalUserGroupArgs {
   members?: pulumi.Input<pulumi.Input<string>[]>;
   /** Member usernames, resolved to keys on SPS at apply time (for users not managed by this program). */
   memberNames?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Manage an existing group of this name (e.g. a built-in one); on delete its original members are restored. */
+  /**
+   * Manage an existing group of this name (e.g. a built-in one). Adoption fails, naming them, when the
+   * group has members that are not declared, unless `removeUnlistedMembers`. Delete keeps the group and
+   * removes only the members Pulumi added. See docs/adoption.md.
+   */
   adoptExisting?: pulumi.Input<boolean>;
+  /** With `adoptExisting`: remove the group's current members that are not declared, on purpose. */
+  removeUnlistedMembers?: pulumi.Input<boolean>;
   connection?: pulumi.Input<SpsConnectionArgs>;
 }
 
@@ -113,6 +130,7 @@ export class SpsLocalUserGroup extends pulumi.dynamic.Resource {
         members: args?.members,
         memberNames: args?.memberNames,
         adoptExisting: args?.adoptExisting,
+        removeUnlistedMembers: args?.removeUnlistedMembers,
         connection: secretFields(args?.connection, CONNECTION_SECRET_FIELDS),
         __resourceName: name,
       },

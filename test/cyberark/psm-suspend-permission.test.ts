@@ -73,7 +73,7 @@ describe("PsmSuspendPermission through the engine-protocol harness", () => {
     expect(fx.members("PamSuspenders")).toEqual(["alice"]);
   });
 
-  it("refuses an existing group unless adoptExisting is set, and on delete keeps an adopted group minus the declared members", async () => {
+  it("refuses an existing group unless adoptExisting is set, refuses to drop undeclared members silently, and on delete removes only what Pulumi added", async () => {
     fx.emu.controls.addGroup({ groupName: "LiveSessionSuspenders" });
     fx.emu.controls.addGroupMember("LiveSessionSuspenders", { name: "bob" });
     fx.emu.controls.addGroupMember("LiveSessionSuspenders", { name: "carol" });
@@ -81,14 +81,22 @@ describe("PsmSuspendPermission through the engine-protocol harness", () => {
     expect(refused.failures[0].message).toMatch(/Vault group "LiveSessionSuspenders" \(id \d+\) already exists\. Set adoptExisting: true/);
     expect(fx.members("LiveSessionSuspenders")).toEqual(["bob", "carol"]);
 
-    const up = await fx.deployment().up([fx.permission("p", { groupName: "LiveSessionSuspenders", members: [{ name: "alice" }, { name: "carol" }], adoptExisting: true })]);
+    // Adoption never removes a member silently: bob is not declared.
+    const declared = { groupName: "LiveSessionSuspenders", members: [{ name: "alice" }, { name: "carol" }], adoptExisting: true };
+    const silent = await fx.deployment().up([fx.permission("p", declared)]);
+    expect(silent.failures[0].message).toContain('adopting Vault group "LiveSessionSuspenders" would remove a member the program does not declare: "bob"');
+    expect(silent.failures[0].message).toContain("removeUnlistedMembers: true");
+    expect(fx.members("LiveSessionSuspenders")).toEqual(["bob", "carol"]);
+
+    const up = await fx.deployment().up([fx.permission("p", { ...declared, removeUnlistedMembers: true })]);
     expect(up.failures).toEqual([]);
-    expect(up.outputs.p).toMatchObject({ adopted: true, removedAtAdoption: ["bob"], actualMembers: ["alice", "carol"] });
+    expect(up.outputs.p).toMatchObject({ adopted: true, removedAtAdoption: ["bob"], membersBeforeAdoption: ["bob", "carol"], actualMembers: ["alice", "carol"] });
     expect(fx.members("LiveSessionSuspenders")).toEqual(["alice", "carol"]);
 
     fx.emu.controls.addGroupMember("LiveSessionSuspenders", { name: "bob" }); // unmanaged, added later
     expect((await fx.deployment().destroy()).failures).toEqual([]);
-    expect(fx.members("LiveSessionSuspenders")).toEqual(["bob"]);
+    // alice was added by Pulumi: removed. carol was there before adoption: stays. bob was added outside Pulumi: stays.
+    expect(fx.members("LiveSessionSuspenders")).toEqual(["bob", "carol"]);
   });
 
   it("fails check with the exact Options path when the manual steps are not acknowledged, before any PVWA request", async () => {

@@ -25,10 +25,13 @@ const EDITED_ACCESS = `# Edited by the demo: alice renamed, carol moved into ops
 users:
   - id: alice
     name: alice.jones
+    password: managed
   - id: carol
     name: carol.white
+    password: managed
   - id: dave
     name: dave.brown
+    password: managed
 groups:
   - id: ops
     name: platform-ops

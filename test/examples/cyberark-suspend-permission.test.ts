@@ -23,36 +23,47 @@ describe("examples/cyberark-suspend-permission through the program runner", () =
 
   it("creates the suspend group, adopts PSMLiveSessionTerminators, updates members, and destroy keeps the built-in group", async () => {
     const stateFile = freshStateFile("cyberark-example");
-    const op = (o: Pick<OperationOptions, "op">, members: { suspenders: string[]; terminators: string[] }) =>
+    const op = (o: Pick<OperationOptions, "op">, members: { suspenders: string[]; terminators?: string[] }) =>
       runOperation({
         ...o, stateFile, program: EXAMPLE, project: "cyberark-suspend-permission",
         config: {
           "cyberark:url": emu.url, "cyberark:username": "admin", "cyberark:password": ADMIN_PASSWORD,
           "cyberark:caCertificates": path.join(TLS_DIR, "ca.pem"),
           "cyberark-suspend-permission:suspenders": JSON.stringify(members.suspenders),
-          "cyberark-suspend-permission:terminators": JSON.stringify(members.terminators),
+          ...(members.terminators ? { "cyberark-suspend-permission:terminators": JSON.stringify(members.terminators) } : {}),
         },
         secretKeys: ["cyberark:password"],
       });
     const names = (g: string) => emu.controls.groupMembers(g)?.map((m) => m.name).sort();
 
-    const up1 = await op({ op: "up" }, { suspenders: ["secops1", "secops2"], terminators: ["ir-lead"] });
-    expect(up1.summary).toMatchObject({ ok: true, counts: { create: 2 }, programErrors: [] });
-    expect(names("SOCSessionSuspenders")).toEqual(["secops1", "secops2"]);
-    expect(names("PSMLiveSessionTerminators")).toEqual(["ir-lead"]); // exact: legacy-op removed at adoption
+    // terminators omitted: the terminate right is left alone.
+    const up0 = await op({ op: "up" }, { suspenders: ["secops1", "secops2"] });
+    expect(up0.summary).toMatchObject({ ok: true, counts: { create: 1 }, programErrors: [] });
+    expect(names("PSMLiveSessionTerminators")).toEqual(["legacy-op"]);
 
-    const up2 = await op({ op: "up" }, { suspenders: ["secops2"], terminators: ["ir-lead"] });
+    // Declaring terminators without legacy-op would take the right from them: refused, nothing changed.
+    const silent = await op({ op: "up" }, { suspenders: ["secops1", "secops2"], terminators: ["ir-lead"] });
+    expect(silent.summary.ok).toBe(false);
+    expect(silent.summary.programErrors.join("\n")).toContain('would remove a member the program does not declare: "legacy-op"');
+    expect(names("PSMLiveSessionTerminators")).toEqual(["legacy-op"]);
+
+    const up1 = await op({ op: "up" }, { suspenders: ["secops1", "secops2"], terminators: ["ir-lead", "legacy-op"] });
+    expect(up1.summary).toMatchObject({ ok: true, counts: { create: 1 }, programErrors: [] });
+    expect(names("SOCSessionSuspenders")).toEqual(["secops1", "secops2"]);
+    expect(names("PSMLiveSessionTerminators")).toEqual(["ir-lead", "legacy-op"]);
+
+    const up2 = await op({ op: "up" }, { suspenders: ["secops2"], terminators: ["ir-lead", "legacy-op"] });
     expect(up2.summary.ok).toBe(true);
     expect(up2.summary.steps.filter((s) => s.op !== "same").map((s) => `${s.op}:${s.name}`)).toEqual(["update:soc-suspenders"]);
     expect(names("SOCSessionSuspenders")).toEqual(["secops2"]);
 
-    const refresh = await op({ op: "refresh" }, { suspenders: [], terminators: [] });
+    const refresh = await op({ op: "refresh" }, { suspenders: [] });
     expect(refresh.summary.steps.filter((s) => s.op !== "same")).toEqual([]);
 
-    const destroy = await op({ op: "destroy" }, { suspenders: [], terminators: [] });
+    const destroy = await op({ op: "destroy" }, { suspenders: [] });
     expect(destroy.summary).toMatchObject({ ok: true, counts: { delete: 2 } });
     expect(names("SOCSessionSuspenders")).toBeUndefined(); // created by the stack: deleted
-    expect(names("PSMLiveSessionTerminators")).toEqual([]); // adopted: kept, declared members removed
-    for (const r of [up1, up2, refresh, destroy]) expect(r.text + r.stderr + JSON.stringify(r.summary)).not.toContain(ADMIN_PASSWORD);
+    expect(names("PSMLiveSessionTerminators")).toEqual(["legacy-op"]); // adopted: kept; ir-lead (added) removed, legacy-op (there before) stays
+    for (const r of [up0, silent, up1, up2, refresh, destroy]) expect(r.text + r.stderr + JSON.stringify(r.summary)).not.toContain(ADMIN_PASSWORD);
   });
 });

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { loadAccessFile } from "../../examples/sps-access/access";
+import { loadAccessFile } from "../../provider/sps/access-file";
 import { BUILTIN_GROUPS, createSpsEmulator, type SpsEmulator } from "../emulators/sps";
 import { runOperation, type OperationOptions } from "../harness/program-process";
 import { freshStateFile, REPO_ROOT } from "../harness/serialize";
@@ -24,13 +24,13 @@ describe("examples/sps-access access file", () => {
   it("loads the checked-in file with defaults for omitted lists", () => {
     const a = loadAccessFile(path.join(EXAMPLE, "access.yaml"));
     expect(a.users.map((u) => u.id)).toEqual(["alice", "bob", "carol"]);
-    expect(a.groups.find((g) => g.id === "ops")).toEqual({ id: "ops", name: "platform-ops", members: ["alice", "bob"], externalMembers: [] });
+    expect(a.groups.find((g) => g.id === "ops")).toEqual({ id: "ops", name: "platform-ops", members: ["alice", "bob"], memberNames: [], adoptExisting: false, removeUnlistedMembers: false });
   });
 
   it("accepts JSON as well as YAML", () => {
     const f = path.join(dir, "access.json");
     fs.writeFileSync(f, JSON.stringify({ users: [{ id: "x", name: "x.y" }] }));
-    expect(loadAccessFile(f)).toEqual({ users: [{ id: "x", name: "x.y" }], groups: [] });
+    expect(loadAccessFile(f)).toEqual({ users: [{ id: "x", name: "x.y", adopt: false }], groups: [] });
   });
 
   it("names every offending path: unknown member, duplicate id and username, stray key", () => {
@@ -105,7 +105,7 @@ describe("examples/sps-access through the program runner", () => {
     // The GitOps edit: rename alice, move carol into ops, drop bob, add dave to auditors.
     fs.writeFileSync(
       accessFile,
-      "users:\n  - {id: alice, name: alice.jones}\n  - {id: carol, name: carol.white}\n  - {id: dave, name: dave.brown}\n" +
+      "users:\n  - {id: alice, name: alice.jones, password: managed}\n  - {id: carol, name: carol.white, password: managed}\n  - {id: dave, name: dave.brown, password: managed}\n" +
         "groups:\n  - {id: ops, name: platform-ops, members: [alice, carol]}\n  - {id: auditors, name: platform-auditors, members: [dave]}\n",
     );
     const up2 = await run({ op: "up" });

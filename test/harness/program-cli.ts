@@ -59,7 +59,8 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  // Exit only once stdout is flushed: a pipe write is asynchronous, and a large summary would be cut.
+  (code) => process.stdout.write("", () => process.exit(code)),
   (e) => {
     process.stderr.write(`program-cli: ${(e as Error).stack ?? e}\n`);
     process.exit(2);

@@ -31,24 +31,25 @@ describe("SPS transaction coordinator under contention and faults (through the h
     expect(committed(fx.emu, builtins).users).toEqual({});
   });
 
+  // A group naming a user key that does not exist passes staging and is refused only by the commit.
+  const brokenGroup = () => fx.group("broken", [], { members: ["no-such-user-key-1"] });
+
   it("fails only the resource whose commit is refused when SPS names it", async () => {
     fx = await spsFixture();
-    fx.emu.controls.seedUser("mallory", "seeded-pw-1"); // exists outside Pulumi: a create without adopt collides
-    const users = ["a1", "a2", "a3", "mallory", "a5", "a6"].map((n) => fx.user(n, `pw-${n}-x`));
-    const r = await fx.deployment().up(users);
-    expect(r.failures.map((f) => f.name)).toEqual(["mallory"]);
-    expect(r.failures[0].message).toMatch(/SPS local user "mallory": sps PUT \/api\/transaction: 400 SemanticError/);
-    expect(Object.keys(committed(fx.emu, builtins).users).sort()).toEqual(["a1", "a2", "a3", "a5", "a6", "mallory"]);
+    const users = ["a1", "a2", "a3", "a5", "a6"].map((n) => fx.user(n, `pw-${n}-x`));
+    const r = await fx.deployment().up([...users, brokenGroup()]);
+    expect(r.failures.map((f) => f.name)).toEqual(["broken"]);
+    expect(r.failures[0].message).toMatch(/SPS local usergroup "broken": sps PUT \/api\/transaction: 400 SemanticError/);
+    expect(Object.keys(committed(fx.emu, builtins).users).sort()).toEqual(["a1", "a2", "a3", "a5", "a6"]);
     // one failed commit, then the rest committed at once
     expect(commitAttempts(fx)).toBe(2);
   });
 
   it("bisects within 2*ceil(log2 B)+2 extra commits when the error does not name the culprit", async () => {
     fx = await spsFixture({ commitErrorDetails: "none" });
-    fx.emu.controls.seedUser("mallory", "seeded-pw-1");
-    const names = ["b1", "b2", "b3", "b4", "mallory", "b6", "b7", "b8"];
-    const r = await fx.deployment().up(names.map((n) => fx.user(n, `pw-${n}-x`)));
-    expect(r.failures.map((f) => f.name)).toEqual(["mallory"]);
+    const names = ["b1", "b2", "b3", "b4", "b6", "b7", "b8"];
+    const r = await fx.deployment().up([...names.map((n) => fx.user(n, `pw-${n}-x`)), brokenGroup()]);
+    expect(r.failures.map((f) => f.name)).toEqual(["broken"]);
     expect(Object.keys(committed(fx.emu, builtins).users).sort()).toEqual(names.sort());
     const extra = commitAttempts(fx) - 1;
     expect(extra).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(8)) + 2);
@@ -142,7 +143,7 @@ describe("SpsLocalUser and SpsLocalUserGroup inputs, adoption and connections", 
     expect(fx.emu.log.entries).toEqual([]);
   });
 
-  it("adopts an existing user (same key, new password) and an existing built-in group, restoring its members on destroy", async () => {
+  it("adopts an existing user (same key, new password) and an existing built-in group; destroy keeps the group and its pre-adoption member", async () => {
     const legacyKey = fx.emu.controls.seedUser("legacy", "old-pw-1");
     const other = fx.emu.controls.seedUser("other", "old-pw-2");
     const searchKey = fx.emu.snapshot().groups.find((g) => g.name === "search")!.key;
@@ -151,19 +152,19 @@ describe("SpsLocalUser and SpsLocalUserGroup inputs, adoption and connections", 
 
     const r = await fx.deployment().up([
       fx.user("legacy", "new-pw-1", { adopt: true }),
-      fx.group("search", ["legacy"], { adoptExisting: true }),
+      fx.group("search", ["legacy"], { memberNames: ["other"], adoptExisting: true }),
     ]);
     expect(r.failures).toEqual([]);
     expect(r.outputs.legacy.key).toBe(legacyKey);
     expect(r.outputs.legacy.adopted).toBe(true);
     expect(fx.emu.snapshot().users.find((u) => u.key === legacyKey)!.passwordKey).not.toBe(pwBefore);
     expect(r.outputs.search.key).toBe(searchKey);
-    expect(fx.emu.snapshot().groups.find((g) => g.key === searchKey)!.members).toEqual([legacyKey]);
+    expect([...fx.emu.snapshot().groups.find((g) => g.key === searchKey)!.members].sort()).toEqual([legacyKey, other].sort());
 
     const d = await fx.deployment().destroy();
     expect(d.failures).toEqual([]);
     const snap = fx.emu.snapshot();
-    expect(snap.groups.find((g) => g.key === searchKey)!.members).toEqual([other]); // restored, group kept
+    expect(snap.groups.find((g) => g.key === searchKey)!.members).toEqual([other]); // there before adoption: stays; group kept
     expect(snap.users.some((u) => u.key === legacyKey)).toBe(false); // adopted users are managed: deleted
   });
 
@@ -177,8 +178,8 @@ describe("SpsLocalUser and SpsLocalUserGroup inputs, adoption and connections", 
     expect(r.failures).toEqual([]);
     expect(committed(fx.emu, builtins).groups).toEqual({ mixed: ["external", "inside"], "names-only": ["external", "inside"] });
     expect(r.outputs.mixed.memberKeys).toContain(seeded);
-    // Both groups were staged in one transaction and shared one username index (no N+1 per group).
-    expect(fx.emu.log.entries.filter((e) => e.method === "GET" && e.path === "/api/configuration/aaa/local_database/users").length).toBe(1);
+    // One staged user listing per transaction, shared by every operation in it (no N+1 per group or user).
+    expect(fx.emu.log.entries.filter((e) => e.method === "GET" && e.path === "/api/configuration/aaa/local_database/users").length).toBe(fx.commits());
     const unknown = await fx.deployment().up([fx.user("inside", "pw-in-1"), fx.group("mixed", ["inside"], { memberNames: ["nobody"] })]);
     expect(unknown.failures[0].message).toMatch(/memberNames: no SPS local user is named "nobody"/);
   });
