@@ -5,87 +5,51 @@
  * secret stack config), and an omitted password means the user's password is not managed at all.
  */
 import * as fs from "fs";
-import { z } from "zod";
+import { accessFileSchema } from "./access-file-schema";
 
 // js-yaml ships no types; these are the two functions used (js-yaml 4 API).
 const yaml: { load(text: string): unknown; dump(value: unknown, opts?: Record<string, unknown>): string } = require("js-yaml");
 
-const id = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]*$/, "must be lower-case letters, digits and dashes (it names the Pulumi resource: keep it stable)");
+/** One user of a validated access file. */
+export interface AccessFileUser {
+  /** Stable resource id: renaming `name` keeps the SPS user (same key); changing `id` replaces it. */
+  id: string;
+  /** The SPS username. */
+  name: string;
+  /** `managed`: the program sets the password (from secret config). Omitted: the password is never touched. */
+  password?: "managed";
+  /** Take over an existing SPS user of this name. */
+  adopt: boolean;
+}
 
-const userSchema = z
-  .object({
-    /** Stable resource id: renaming `name` keeps the SPS user (same key); changing `id` replaces it. */
-    id,
-    /** The SPS username. */
-    name: z.string().min(1, "must not be empty"),
-    /** `managed`: the program sets the password (from secret config). Omitted: the password is never touched. */
-    password: z
-      .literal("managed", { error: 'must be "managed" or omitted: the password itself goes in secret stack config, never in this file' })
-      .optional(),
-    /** Take over an existing SPS user of this name. */
-    adopt: z.boolean().default(false),
-  })
-  .strict();
-
-const groupObjectSchema = z
-  .object({
-    id,
-    name: z.string().min(1, "must not be empty"),
-    /** Ids of users in this file. */
-    members: z.array(id).default([]),
-    /** Usernames of SPS users this file does not declare (resolved on SPS when applied). */
-    memberNames: z.array(z.string().min(1, "entries must not be empty")).default([]),
-    /** Manage an existing group of this name. */
-    adoptExisting: z.boolean().default(false),
-    /** With adoptExisting: remove current members the file does not list (otherwise adoption refuses). */
-    removeUnlistedMembers: z.boolean().default(false),
-  })
-  .strict();
-
-// `externalMembers` was the first name of `memberNames`; files using it keep working.
-const groupSchema = z.preprocess((g) => {
-  if (!g || typeof g !== "object" || !("externalMembers" in g) || "memberNames" in g) return g;
-  const { externalMembers, ...rest } = g as Record<string, unknown>;
-  return { ...rest, memberNames: externalMembers };
-}, groupObjectSchema);
-
-/** The access file schema (zod); errors carry the path of every offending entry. */
-export const accessFileSchema = z
-  .object({ users: z.array(userSchema).default([]), groups: z.array(groupSchema).default([]) })
-  .strict()
-  .superRefine((f, ctx) => {
-    const dup = (xs: string[]) => [...new Set(xs.filter((x, i) => xs.indexOf(x) !== i))];
-    for (const d of dup(f.users.map((u) => u.id))) ctx.addIssue({ code: "custom", path: ["users"], message: `user id "${d}" appears twice` });
-    for (const d of dup(f.users.map((u) => u.name))) ctx.addIssue({ code: "custom", path: ["users"], message: `username "${d}" appears twice` });
-    for (const d of dup(f.groups.map((g) => g.id))) ctx.addIssue({ code: "custom", path: ["groups"], message: `group id "${d}" appears twice` });
-    for (const d of dup(f.groups.map((g) => g.name))) ctx.addIssue({ code: "custom", path: ["groups"], message: `group name "${d}" appears twice` });
-    const idByName = new Map(f.users.map((u) => [u.name, u.id]));
-    const known = new Set(f.users.map((u) => u.id));
-    f.groups.forEach((g, i) => {
-      g.members.forEach((m, j) => {
-        if (!known.has(m)) ctx.addIssue({ code: "custom", path: ["groups", i, "members", j], message: `"${m}" is not a user id in this file (use memberNames for users managed elsewhere)` });
-      });
-      for (const d of dup(g.members)) ctx.addIssue({ code: "custom", path: ["groups", i, "members"], message: `lists "${d}" twice` });
-      g.memberNames.forEach((n, j) => {
-        const uid = idByName.get(n);
-        if (uid) ctx.addIssue({ code: "custom", path: ["groups", i, "memberNames", j], message: `"${n}" is a user of this file: list its id "${uid}" in members instead` });
-      });
-      for (const d of dup(g.memberNames)) ctx.addIssue({ code: "custom", path: ["groups", i, "memberNames"], message: `lists "${d}" twice` });
-      if (g.removeUnlistedMembers && !g.adoptExisting)
-        ctx.addIssue({ code: "custom", path: ["groups", i, "removeUnlistedMembers"], message: "applies only with adoptExisting: true (a group Pulumi creates has no unlisted members)" });
-    });
-  });
+/** One group of a validated access file. */
+export interface AccessFileGroup {
+  id: string;
+  name: string;
+  /** Ids of users in this file. */
+  members: string[];
+  /** Usernames of SPS users this file does not declare (resolved on SPS when applied). */
+  memberNames: string[];
+  /** Manage an existing group of this name. */
+  adoptExisting: boolean;
+  /** With adoptExisting: remove current members the file does not list (otherwise adoption refuses). */
+  removeUnlistedMembers: boolean;
+}
 
 /** A validated access file (defaults filled: lists are arrays, flags are booleans; `password` stays optional). */
-export type AccessFile = z.infer<typeof accessFileSchema>;
-export type AccessFileUser = AccessFile["users"][number];
-export type AccessFileGroup = AccessFile["groups"][number];
+export interface AccessFile {
+  users: AccessFileUser[];
+  groups: AccessFileGroup[];
+}
+
+/** A user as {@link formatAccessFile} accepts it: defaults may be omitted. */
+export type AccessFileUserInput = Omit<AccessFileUser, "adopt"> & { adopt?: boolean };
+/** A group as {@link formatAccessFile} accepts it: defaults may be omitted. */
+export type AccessFileGroupInput = Pick<AccessFileGroup, "id" | "name"> & Partial<Omit<AccessFileGroup, "id" | "name">>;
 /** What {@link formatAccessFile} accepts: defaults may be omitted. */
 export interface AccessFileInput {
-  users?: z.input<typeof userSchema>[];
-  groups?: z.input<typeof groupObjectSchema>[];
+  users?: AccessFileUserInput[];
+  groups?: AccessFileGroupInput[];
 }
 
 /** Validates access-file text (YAML or JSON: YAML is a superset). `source` names the file in errors. */
@@ -101,7 +65,7 @@ export function parseAccessFile(text: string, source = "access file"): AccessFil
     const lines = r.error.issues.map((i) => `  - ${i.path.length ? i.path.join(".") : "(file)"}: ${i.message}`);
     throw new Error(`invalid access file ${source}:\n${lines.join("\n")}`);
   }
-  return r.data;
+  return r.data as AccessFile;
 }
 
 /** Reads and validates an access file; errors name the file and every offending path. */

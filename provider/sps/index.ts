@@ -12,5 +12,6 @@ export { SpsLockHeldError, SpsSessionLostError, SpsRefusedError } from "./errors
 export { allCoordinators, resetCoordinators } from "./registry";
 export { closeSpsActiveSession, listSpsActiveSessions, spsConnectionFromEnv } from "./active-sessions";
 export type { SpsActiveSession, SpsCloseOutcome, SpsCloseResult, ListSpsActiveSessionsOptions } from "./active-sessions";
-export { loadAccessFile, parseAccessFile, formatAccessFile, accessFileSchema } from "./access-file";
+export { loadAccessFile, parseAccessFile, formatAccessFile } from "./access-file";
+export { accessFileSchema } from "./access-file-schema";
 export type { AccessFile, AccessFileUser, AccessFileGroup, AccessFileInput } from "./access-file";

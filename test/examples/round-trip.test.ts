@@ -43,7 +43,7 @@ describe("pam-export then adopt: no side effects", () => {
       const before = JSON.stringify(emu.snapshot().groups) + JSON.stringify(emu.snapshot().users);
 
       const out = path.join(dir, "access.yaml");
-      const env = { SPS_URL: emu.url, SPS_USERNAME: "admin", SPS_PASSWORD: ADMIN_PASSWORD };
+      const env = { SPS_URL: emu.url, SPS_ALLOW_HTTP: "1", SPS_USERNAME: "admin", SPS_PASSWORD: ADMIN_PASSWORD };
       const ex = await pamExport(["sps", "--out", out], env);
       expect(ex.stderr).toContain("50 users, 10 groups");
       expect(ex.code).toBe(0);
@@ -60,7 +60,7 @@ describe("pam-export then adopt: no side effects", () => {
       const op = (o: "up" | "refresh") =>
         runOperation({
           op: o, stateFile, program: path.join(REPO_ROOT, "examples", "sps-access"), project: "sps-access",
-          config: { "sps:url": emu.url, "sps:username": "admin", "sps:password": ADMIN_PASSWORD, "sps:batchWindowMs": "20", "sps-access:accessFile": out },
+          config: { "sps:url": emu.url, "sps:allowHttp": "true", "sps:username": "admin", "sps:password": ADMIN_PASSWORD, "sps:batchWindowMs": "20", "sps-access:accessFile": out },
           secretKeys: ["sps:password"],
         });
       const up = await op("up");
