@@ -1,6 +1,6 @@
 import { PamError, type ApiError, type VendorErrorParser } from "../http";
 
-/** Reads a key case-insensitively (PVWA peers disagree on JSON key case, [DOC] cyberark-pvwa.md §11.6). */
+/** Reads a key case-insensitively: PVWA's docs and clients disagree on JSON key case (`UserName` vs `username`, `Total` vs `total`). */
 export function ciGet(o: unknown, key: string): unknown {
   if (!o || typeof o !== "object") return undefined;
   const rec = o as Record<string, unknown>;
@@ -10,7 +10,8 @@ export function ciGet(o: unknown, key: string): unknown {
 }
 
 /**
- * The PVWA error model `{ErrorCode, ErrorMessage, Details}` ([DOC] §3), plus ASP.NET's
+ * The PVWA error model `{ErrorCode, ErrorMessage, Details}` ("Return Codes",
+ * https://docs.cyberark.com/PAS/Latest/en/Content/WebServices/Implementing%20Privileged%20Account%20Security%20Web%20Services%20.htm), plus ASP.NET's
  * `{"Message": …}` for unmatched routes. Anything else (HTML pages, `{}`) yields undefined, and the
  * HTTP core falls back to a short excerpt of the body.
  */
@@ -28,7 +29,7 @@ export const parseCyberArkError: VendorErrorParser = (body) => {
 
 /**
  * `e` as an ApiError (a non-2xx answer), also when it comes from another copy of the HTTP core,
- * where `instanceof` fails (STYLE.md §4): a branded PamError with a numeric status and `retryable`.
+ * where `instanceof` fails (our choice: errors are checked by brand): a branded PamError with a numeric status and `retryable`.
  */
 export function asApiError(e: unknown): ApiError | undefined {
   if (!PamError.isInstance(e)) return undefined;
@@ -45,7 +46,10 @@ export function isTokenRejected(e: unknown): boolean {
   return a !== undefined && (a.status === 401 || TOKEN_CODES.has((a.vendorCode ?? "").toUpperCase()));
 }
 
-/** True for the add-member conflict "already a member": 409 PASWS213E or a message with ITATS262E ([DOC] ANS; §7.5). */
+/**
+ * True for the add-member conflict "already a member": 409 PASWS213E or a message with ITATS262E (CyberArk's
+ * Ansible collection treats it as unchanged: https://github.com/cyberark/ansible-security-automation-collection).
+ */
 export function isAlreadyMember(e: unknown): boolean {
   const a = asApiError(e);
   if (!a || a.status !== 409) return false;

@@ -16,7 +16,7 @@ export interface VaultGroupInfo {
   members?: Array<{ name: string; id?: number }>;
 }
 
-/** A member to add: a Vault user, or a domain user or group with its DNS domain ([DOC] D-GRP-ADD). */
+/** A member to add: a Vault user, or a domain user or group with its DNS domain (https://docs.cyberark.com/PAS/Latest/en/Content/WebServices/AddMemberToGroup%20v10.htm). */
 export interface GroupMemberSpec {
   name: string;
   /** Default "vault". */
@@ -46,8 +46,9 @@ function toInfo(g: { id: number; groupName: string; groupType?: string; descript
 
 /**
  * Finds a group by exact name (case-insensitive): `GET /UserGroups?search=<name>` is a fuzzy
- * "contains" match, so the exact match is made here and more than one is an error ([DOC] §7.1;
- * [DOC] ANS pattern; §11.7). Avoids `filter=groupName eq` (12.2+, and quoting changed in 14.6, §11.8).
+ * "contains" match, so the exact match is made here and more than one is an error, as CyberArk's Ansible
+ * collection does (https://docs.cyberark.com/PAS/Latest/en/Content/WebServices/GetGroupsFromVault.htm). Avoids `filter=groupName eq`
+ * (12.2+, and psPAS shows its value quoting changed in 14.6).
  * `includeMembers` needs PVWA 12.0+ and is gated on the server version.
  */
 export async function findGroupByName(client: CyberArkClient, name: string, opts: { includeMembers?: boolean } = {}): Promise<VaultGroupInfo | undefined> {
@@ -64,7 +65,7 @@ export async function findGroupByName(client: CyberArkClient, name: string, opts
   return exact.length ? toInfo(exact[0]) : undefined;
 }
 
-/** `GET /UserGroups/{id}` (12.6+, [DOC] D-GRP-GET); undefined when PVWA answers 404. */
+/** `GET /UserGroups/{id}` (12.6+, https://docs.cyberark.com/PAS/12.6/en/Content/WebServices/GetGroupDetails.htm); undefined on 404. */
 export async function getGroup(client: CyberArkClient, id: number, opts: { includeMembers?: boolean } = {}): Promise<VaultGroupInfo | undefined> {
   await client.requireVersion("12.6", "reading a group by id");
   try {
@@ -76,7 +77,7 @@ export async function getGroup(client: CyberArkClient, id: number, opts: { inclu
   }
 }
 
-/** `POST /UserGroups` (11.1+; 200 or 201 accepted, [DOC] §7.3). A duplicate name throws the ConflictError PVWA answers. */
+/** `POST /UserGroups` (11.1+; 201 documented, 200 seen in CyberArk's mock, both accepted). A duplicate name throws the ConflictError PVWA answers. */
 export async function createGroup(client: CyberArkClient, spec: { groupName: string; description?: string; location?: string }): Promise<VaultGroupInfo> {
   await client.requireVersion("11.1", "creating groups");
   const r = await client.request({
@@ -88,7 +89,7 @@ export async function createGroup(client: CyberArkClient, spec: { groupName: str
   return toInfo(r.data);
 }
 
-/** `DELETE /UserGroups/{id}` (11.5+, [DOC] D-GRP-RM). "absent" when PVWA answers 404. */
+/** `DELETE /UserGroups/{id}` (11.5+, https://docs.cyberark.com/PAS/Latest/en/Content/SDK/Users%20Web%20Services%20-%20Delete%20User%20Group.htm). "absent" on 404. */
 export async function deleteGroup(client: CyberArkClient, id: number): Promise<"deleted" | "absent"> {
   await client.requireVersion("11.5", "deleting groups");
   try {
@@ -101,8 +102,8 @@ export async function deleteGroup(client: CyberArkClient, id: number): Promise<"
 }
 
 /**
- * `POST /UserGroups/{id}/Members/` with `{memberId: <name>, memberType, domainName}` ([DOC] D-GRP-ADD;
- * `memberId` is a NAME). 409 PASWS213E / ITATS262E means "already a member" ([DOC] ANS; §11.9).
+ * `POST /UserGroups/{id}/Members/` with `{memberId: <name>, memberType, domainName}` (`memberId` is a NAME,
+ * https://docs.cyberark.com/PAS/Latest/en/Content/WebServices/AddMemberToGroup%20v10.htm). 409 PASWS213E / ITATS262E means "already a member".
  */
 export async function addGroupMember(client: CyberArkClient, groupId: number, member: GroupMemberSpec): Promise<"added" | "already-member"> {
   const type = member.type ?? "vault";
@@ -124,8 +125,9 @@ export async function addGroupMember(client: CyberArkClient, groupId: number, me
 }
 
 /**
- * `DELETE /UserGroups/{id}/Members/{name}/` ([DOC] D-GRP-DEL; the trailing `/` is added for names with a
- * dot, §11.5). A 404 is read as "already absent" ([INF] §11.9; the real answer for an absent member is [UNK]).
+ * `DELETE /UserGroups/{id}/Members/{name}/` (https://docs.cyberark.com/PAS/Latest/en/Content/WebServices/RemoveUserFromGroup.htm; the trailing `/` keeps
+ * IIS from answering 404 for names with a dot). A 404 is read as "already absent" (inferred: the real answer
+ * for an absent member is undocumented).
  * Choice: the 404 could also mean an unknown group; callers that must tell them apart read the group first.
  */
 export async function removeGroupMember(client: CyberArkClient, groupId: number, memberName: string): Promise<"removed" | "absent"> {

@@ -80,7 +80,7 @@ export function sameMembers(actual: string[], declared: PsmMember[]): boolean {
 /**
  * Makes the membership exactly `declared`: adds the missing ones (409 PASWS213E = already there,
  * [DOC] ANS) and removes the others (404 = already gone, [INF]). Members are keyed by name,
- * because PVWA lists them by name only ([DOC] D-GRP-GET). Returns what changed.
+ * because PVWA lists them by name only (https://docs.cyberark.com/PAS/12.6/en/Content/WebServices/GetGroupDetails.htm). Returns what changed.
  */
 export async function reconcileMembers(client: CyberArkClient, groupId: number, current: string[], declared: PsmMember[]): Promise<{ added: string[]; removed: string[] }> {
   const want = new Set(declared.map((m) => m.name.toLowerCase()));

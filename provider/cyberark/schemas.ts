@@ -42,7 +42,7 @@ export function serverInfoSchema() {
   return ciObject({ ExternalVersion: z.string(), InternalVersion: optStr(), ServerName: optStr() });
 }
 
-/** One live session ([DOC] D-LIST field list). `Duration` is seconds or `HH:MM:SS`. */
+/** One live session (field list: https://docs.cyberark.com/PAS/Latest/en/Content/WebServices/GetLiveSessions.htm). `Duration` is seconds or `HH:MM:SS`. */
 export function liveSessionSchema() {
   return ciObject({
     SessionID: idString(),
@@ -73,12 +73,12 @@ export function liveSessionsPageSchema() {
   return ciObject({ LiveSessions: z.array(liveSessionSchema()).nullish().transform((v) => v ?? []), Total: optNum() });
 }
 
-/** A group member: `{UserName|username, id}` ([DOC] D-GRP-GET, key case inconsistent). */
+/** A group member: `{UserName|username, id}` (key case inconsistent in CyberArk's own examples). */
 export function groupMemberSchema() {
   return ciObject({ UserName: z.string(), id: optNum() });
 }
 
-/** A Vault/Directory group ([DOC] D-GRP-GET). */
+/** A Vault/Directory group (https://docs.cyberark.com/PAS/12.6/en/Content/WebServices/GetGroupDetails.htm). */
 export function groupSchema() {
   return ciObject({
     id: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]),

@@ -25,7 +25,7 @@ interface ShimThis {
  * The object Pulumi serializes into state as `__provider`.
  *
  * Why a shim: Pulumi's closure serializer copies local modules by value and fails on objects such as zod
- * schemas or undici agents (pulumi/pulumi#5294, pulumi-dynamic-provider.md §3). This object captures only
+ * schemas or undici agents (https://github.com/pulumi/pulumi/issues/5294). This object captures only
  * a module id string; every method `require`s the implementation by package path at call time, so:
  * - serialization never walks our code (small, stable `__provider` text that does not change with
  *   releases, so no spurious diffs);

@@ -1,5 +1,6 @@
 /**
- * Response models of the senhasegura A2A API. Lenient on purpose (STYLE.md §5, senhasegura.md §7):
+ * Response models of the senhasegura A2A API. Lenient on purpose (our choice: the documented
+ * samples disagree between versions):
  * English or Portuguese keys, optional `code`/`tenant`/`detail`/`exception`, ids as strings or
  * numbers, `remote_session` vs `remote_sessions`, and a possibly nested envelope.
  * Schemas are built inside functions: nothing at module level that a serialized stub could reach.
@@ -11,7 +12,7 @@ const flag = () => z.union([z.boolean(), z.string(), z.number()]).transform((v) 
 const num = () => z.union([z.number(), z.string()]).transform((v) => Number(v));
 const text = () => z.union([z.string(), z.number()]).transform(String);
 
-/** The `response` block with its English/Portuguese twins [DOC] senhasegura.md §3. */
+/** The `response` block with its English/Portuguese twins (`message`/`mensagem`, `error`/`erro`; https://docs.senhasegura.io/docs/api-default-request). */
 export function responseBlockSchema() {
   return z
     .object({
@@ -27,7 +28,7 @@ export function responseBlockSchema() {
     .loose();
 }
 
-/** The common envelope; `exception` only on errors [DOC] senhasegura.md §3. */
+/** The common envelope; `code` and `tenant` optional by version, `exception` only on errors. */
 export function envelopeSchema() {
   return z
     .object({
@@ -42,7 +43,7 @@ export function envelopeSchema() {
 /** A parsed envelope. */
 export type Envelope = z.infer<ReturnType<typeof envelopeSchema>>;
 
-/** One session record as sent (§4.1; PT `credencial`/`dispositivo` in v3.32). */
+/** One session record as sent (https://docs.senhasegura.io/docs/api-get-list-all-remote-sessions; PT `credencial`/`dispositivo` in v3.32). */
 export function rawSessionSchema() {
   return z
     .object({
@@ -91,7 +92,7 @@ function sessionItems(v: unknown): unknown[] {
   return [];
 }
 
-/** List or get body: envelope plus sessions under `remote_sessions` or `remote_session` [DOC] §4.1, §4.2. */
+/** List or get body: envelope plus sessions under `remote_sessions` or `remote_session` (https://docs.senhasegura.io/docs/api-get-list-a-remote-session). */
 export function sessionsBodySchema() {
   return envelopeSchema().transform((env, ctx) => {
     const raw = env as Record<string, unknown>;
@@ -106,7 +107,7 @@ export function sessionsBodySchema() {
   });
 }
 
-/** OAuth 2.0 token answer [DOC] senhasegura.md §2.1; `token_type` case varies ("bearer" in RS). */
+/** OAuth 2.0 token answer (https://docs.senhasegura.io/v4/docs/en/how-to-authenticate-an-application-in-a2a); `token_type` case varies ("bearer" in senhasegura-rs). */
 export function tokenSchema() {
   return z
     .object({
@@ -119,7 +120,8 @@ export function tokenSchema() {
 
 /**
  * Error-body model for the HTTP core: the senhasegura envelope (code from `exception.code`), the
- * league token error (`error`/`message`) or Kong's `{message}` [DOC] senhasegura.md §2.1, §3, §4.3.
+ * league token error (`error`/`message`) or Kong's `{message}` (documented drop errors:
+ * https://docs.senhasegura.io/docs/api-del-terminate-remote-session).
  */
 export function parseSenhaseguraError(body: unknown): { code?: string; message?: string; details?: unknown } | undefined {
   if (!body || typeof body !== "object") return undefined;

@@ -6,11 +6,12 @@ import { z } from "zod";
 
 const meta = z.object({ href: z.string().optional() }).passthrough();
 
-/** `{"meta": {...}}` — login answer and bodies that carry only links [DOC] sps.md §2.1. */
+/** `{"meta": {...}}` — login answer and bodies that carry only links (https://support.oneidentity.com/technical-documents/safeguard-for-privileged-sessions/7.1.1/rest-api-reference-guide/2). */
 export const metaOnlySchema = z.object({ meta: meta.optional() }).passthrough();
 
 /**
- * `GET /api/transaction`, both documented shapes [DOC]/[CODE] sps.md §4.2: legacy
+ * `GET /api/transaction`, both shapes (https://support.oneidentity.com/technical-documents/safeguard-for-privileged-sessions/6.9.3/rest-api-reference-guide/3 and
+ * One Identity's safeguard-ps, https://github.com/OneIdentity/safeguard-ps): legacy
  * `{"transaction": {"status"}}` and newer `{"body": {"status", "commit_message"}, "meta": {"remaining_seconds"}}`.
  */
 export const transactionStatusSchema = z
@@ -29,7 +30,7 @@ export const collectionSchema = z
   .passthrough()
   .transform((c) => c.items.map((i) => i.key));
 
-/** A password reference: a key string, or `{"key", "meta": {"href"}}` as the 7.0.3 seed renders it [DOC]/[UNK] sps.md §6. */
+/** A password reference: a key string, or `{"key", "meta": {"href"}}` as the SPS 7.0.3 REST reference renders it; both accepted. */
 export const passwordRefSchema = z.union([z.string(), z.object({ key: z.string() }).passthrough()]).transform((r) => (typeof r === "string" ? r : r.key));
 
 /** A local user item. Unknown body fields are kept so that a PUT preserves them. */
@@ -56,11 +57,11 @@ export const groupItemSchema = z
   .passthrough();
 export type GroupItem = z.infer<typeof groupItemSchema>;
 
-/** POST answer: `{"key": "<new id>", "meta": {...}}` [DOC] sps.md §4.3, §5. */
+/** POST answer: `{"key": "<new id>", "meta": {...}}` (https://support.oneidentity.com/technical-documents/safeguard-for-privileged-sessions/6.9.3/rest-api-reference-guide/17). */
 export const createdSchema = z.object({ key: z.string().min(1) }).passthrough();
 
 /**
- * `GET /api/configuration/aaa/settings`. Field names are not public [UNK] sps.md §8. Choice: read
+ * `GET /api/configuration/aaa/settings`. Field names are not public [UNK]. Our choice: read
  * `body.backend.selection` (SPS renders choices as `{"selection": ...}`), tolerating a plain string, and
  * report "unknown" when absent rather than guessing.
  */
@@ -73,7 +74,7 @@ export const aaaSettingsSchema = z
     return (v ?? "unknown").toLowerCase();
   });
 
-/** SPS error body: `{"error": {"type", "message", "details"}}` [CODE] sps.md §10. */
+/** SPS error body: `{"error": {"type", "message", "details"}}`, as One Identity's safeguard-ps reads it. */
 export const spsErrorSchema = z
   .object({ error: z.object({ type: z.string().optional(), message: z.string().optional(), details: z.unknown().optional() }).passthrough() })
   .passthrough();
