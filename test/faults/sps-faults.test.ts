@@ -5,10 +5,10 @@ import type { Deployment, OperationResult } from "../harness/engine";
 import { spsFixture, type SpsFixture } from "../sps/fixture";
 import { assertStateMatchesSps } from "./sps-state";
 
-// Already covered in test/sps/transactions.test.ts and not repeated here: lock held by a web-UI admin
-// (wait then success; lockWaitTimeout message), 5xx commit failure rolled back without bisecting,
-// culprit isolation and bisection, session expiry during staging, a dropped commit recovered within the
-// same up, LDAP refusal.
+// One case per failure point. Examples of the coordinator's behaviour (lock held by a web-UI admin,
+// culprit named or found by bisection, session expiry during staging, LDAP refusal) live in
+// test/sps/transactions.test.ts; the bisection bound for any batch size and random convergence in
+// convergence.property.test.ts.
 
 const USERS = "/api/configuration/aaa/local_database/users";
 const GATEWAY_PAGE =
@@ -146,8 +146,8 @@ describe("SPS timeouts (sps:requestTimeoutMs) through the harness", () => {
     fx = await spsFixture();
     fx.emu.faults.plan("PUT /api/transaction", { kind: "delay", ms: 800 });
     const r = await fx.deployment({ config: { "sps:requestTimeoutMs": "300" } }).up([fx.user("t2", "pw-t2-x"), fx.user("t3", "pw-t3-x")]);
-    // Let the delayed commit reach the emulator before judging the final state.
-    await new Promise((res) => setTimeout(res, 900));
+    // Let the delayed commit finish on the emulator before judging the final state.
+    await fx.emu.log.answered(/^PUT \/api\/transaction$/, fx.emu.log.count(/^PUT \/api\/transaction$/));
     expect(r.failures).toEqual([]);
     assertStateMatchesSps(fx.deployment(), fx.emu);
     expect(fx.emu.snapshot().users.map((u) => u.name).sort()).toEqual(["admin", "t2", "t3"]);
