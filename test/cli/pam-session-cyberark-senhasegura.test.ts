@@ -1,20 +1,16 @@
-import * as path from "path";
-import { TLS_DIR } from "../emulators/common/server";
-import { createPvwaEmulator, type PvwaEmulator } from "../emulators/pvwa";
-import { createSenhaseguraEmulator, type SenhaseguraEmulator } from "../emulators/senhasegura";
-import { PVWA_SANDBOX_USERS, seedPvwaSandbox } from "../sandbox/pvwa";
+import type { PvwaEmulator } from "../emulators/pvwa";
+import type { SenhaseguraEmulator } from "../emulators/senhasegura";
+import { PVWA_SANDBOX_USERS } from "../sandbox/pvwa";
 import { SENHASEGURA_SANDBOX_CREDENTIALS as CREDS } from "../sandbox/senhasegura";
-import { expectNoSecrets, runCli } from "./helpers";
+import { expectNoSecrets, runCli, startPvwaForCli, startSenhaseguraForCli } from "./helpers";
 
-const CA = path.join(TLS_DIR, "ca.pem");
 const { operator, viewer } = PVWA_SANDBOX_USERS;
 
 describe("pam-session against CyberArk PVWA", () => {
   let emu: PvwaEmulator;
   let env: Record<string, string>;
   beforeEach(async () => {
-    emu = await createPvwaEmulator({ tls: true, seed: (c) => seedPvwaSandbox(c, Date.now()) });
-    env = { CYBERARK_URL: emu.url, CYBERARK_USERNAME: operator.username, CYBERARK_PASSWORD: operator.password, CYBERARK_CA_CERTIFICATES: CA };
+    ({ emu, env } = await startPvwaForCli());
   });
   afterEach(() => emu.close());
 
@@ -87,16 +83,11 @@ describe("pam-session against senhasegura", () => {
   let env: Record<string, string>;
   beforeEach(async () => {
     const now = Date.now();
-    emu = await createSenhaseguraEmulator({
-      tls: true,
-      oauth2Clients: [{ clientId: CREDS.clientId, clientSecret: CREDS.clientSecret }],
-      sessions: [
-        { id: "1", sessionId: ENDED, user: "Admin", protocol: "rdp", startMs: now - 3_600_000, endMs: now - 3_000_000 },
-        { id: "2", sessionId: ACTIVE_1, user: "alice", protocol: "ssh", startMs: now - 60_000 },
-        { id: "3", sessionId: ACTIVE_2, user: "bob", protocol: "rdp", startMs: now - 30_000 },
-      ],
-    });
-    env = { SENHASEGURA_URL: emu.url, SENHASEGURA_CLIENT_ID: CREDS.clientId, SENHASEGURA_CLIENT_SECRET: CREDS.clientSecret, SENHASEGURA_CA_CERTIFICATES: CA };
+    ({ emu, env } = await startSenhaseguraForCli([
+      { id: "1", sessionId: ENDED, user: "Admin", protocol: "rdp", startMs: now - 3_600_000, endMs: now - 3_000_000 },
+      { id: "2", sessionId: ACTIVE_1, user: "alice", protocol: "ssh", startMs: now - 60_000 },
+      { id: "3", sessionId: ACTIVE_2, user: "bob", protocol: "rdp", startMs: now - 30_000 },
+    ]));
   });
   afterEach(() => emu.close());
 

@@ -1,20 +1,14 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { TLS_DIR } from "../emulators/common/server";
 import { createPvwaEmulator, type PvwaEmulator } from "../emulators/pvwa";
-import { createSenhaseguraEmulator, type SenhaseguraEmulator } from "../emulators/senhasegura";
+import type { SenhaseguraEmulator } from "../emulators/senhasegura";
 import { createSpsEmulator, type SpsEmulator } from "../emulators/sps";
-import { PVWA_SANDBOX_USERS, seedPvwaSandbox } from "../sandbox/pvwa";
-import { SENHASEGURA_SANDBOX_CREDENTIALS as CREDS } from "../sandbox/senhasegura";
 import { seedSpsSandbox, SPS_SANDBOX_USERS } from "../sandbox/sps";
-import { expectNoSecrets, runCli } from "./helpers";
+import { CA, expectNoSecrets, runCli, startPvwaForCli, startSenhaseguraForCli } from "./helpers";
 
 // Issue #18 (truthful outcomes, ergonomics) and the sessions/CLI items of #14, each through the
 // compiled CLI as a child process against the emulators.
-
-const CA = path.join(TLS_DIR, "ca.pem");
-const { operator } = PVWA_SANDBOX_USERS;
 
 describe("truthful outcomes on SPS", () => {
   let sps: SpsEmulator;
@@ -91,8 +85,7 @@ describe("CyberArk PVWA: ergonomics and truthful outcomes", () => {
   let emu: PvwaEmulator;
   let env: Record<string, string>;
   beforeEach(async () => {
-    emu = await createPvwaEmulator({ tls: true, seed: (c) => seedPvwaSandbox(c, Date.now()) });
-    env = { CYBERARK_URL: emu.url, CYBERARK_USERNAME: operator.username, CYBERARK_PASSWORD: operator.password, CYBERARK_CA_CERTIFICATES: CA };
+    ({ emu, env } = await startPvwaForCli());
   });
   afterEach(() => emu.close());
 
@@ -161,15 +154,10 @@ describe("senhasegura: one bad id fails alone; times carry an offset", () => {
   let env: Record<string, string>;
   beforeEach(async () => {
     const now = Date.now();
-    emu = await createSenhaseguraEmulator({
-      tls: true,
-      oauth2Clients: [{ clientId: CREDS.clientId, clientSecret: CREDS.clientSecret }],
-      sessions: [
-        { id: "2", sessionId: ACTIVE, user: "alice", protocol: "ssh", startMs: now - 60_000 },
-        { id: "3", sessionId: LATER, user: "bob", protocol: "rdp", startMs: now - 30_000 },
-      ],
-    });
-    env = { SENHASEGURA_URL: emu.url, SENHASEGURA_CLIENT_ID: CREDS.clientId, SENHASEGURA_CLIENT_SECRET: CREDS.clientSecret, SENHASEGURA_CA_CERTIFICATES: CA };
+    ({ emu, env } = await startSenhaseguraForCli([
+      { id: "2", sessionId: ACTIVE, user: "alice", protocol: "ssh", startMs: now - 60_000 },
+      { id: "3", sessionId: LATER, user: "bob", protocol: "rdp", startMs: now - 30_000 },
+    ]));
   });
   afterEach(() => emu.close());
 
