@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { randomUUID } from "crypto";
 import { z } from "zod";
-import { checkInputs, hasUnknown, jsonSafe } from "../dynamic/inputs";
+import { applianceChanged, checkInputs, hasUnknown, isUnknown, jsonSafe } from "../dynamic/inputs";
 import { GROUPS, USERS, type SpsClient } from "./client";
 import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
 import type { StagedOperation } from "./coordinator";
@@ -29,8 +29,8 @@ const uniqueList = z.array(z.string().min(1, "entries must not be empty")).super
 });
 const pruneListSchema = z.object({ users: z.record(z.string(), z.string()), groups: z.record(z.string(), z.string()) }).strict();
 
-/** Inputs on the wire (the resource class splits the passwords out of `users` into the secret `passwords`). */
-export const localAccessInputsSchema = z
+/** The fields of the inputs, without the checks across them (preview validates only what is known). */
+const localAccessFieldsSchema = z
   .object({
     users: z
       .record(idKey, z.object({
@@ -55,32 +55,34 @@ export const localAccessInputsSchema = z
     __resourceName: z.string().optional(),
     __provider: z.unknown().optional(),
   })
-  .strict()
-  .superRefine((v, ctx) => {
-    const dupNames = (items: Record<string, { name: string }>, path: string) => {
-      const seen = new Map<string, string>();
-      for (const [id, x] of Object.entries(items)) {
-        const other = seen.get(x.name);
-        if (other !== undefined) ctx.addIssue({ code: "custom", path: [path, id, "name"], message: `"${x.name}" is also the name of ${path}.${other}; SPS names are unique` });
-        seen.set(x.name, id);
-      }
-    };
-    dupNames(v.users, "users");
-    dupNames(v.groups, "groups");
-    for (const id of Object.keys(v.passwords)) {
-      if (!(id in v.users)) ctx.addIssue({ code: "custom", path: ["passwords", id], message: `has no user "${id}" in users` });
+  .strict();
+
+/** Inputs on the wire (the resource class splits the passwords out of `users` into the secret `passwords`). */
+export const localAccessInputsSchema = localAccessFieldsSchema.superRefine((v, ctx) => {
+  const dupNames = (items: Record<string, { name: string }>, path: string) => {
+    const seen = new Map<string, string>();
+    for (const [id, x] of Object.entries(items)) {
+      const other = seen.get(x.name);
+      if (other !== undefined) ctx.addIssue({ code: "custom", path: [path, id, "name"], message: `"${x.name}" is also the name of ${path}.${other}; SPS names are unique` });
+      seen.set(x.name, id);
     }
-    const userNames = new Map(Object.entries(v.users).map(([id, u]) => [u.name, id]));
-    for (const [id, g] of Object.entries(v.groups)) {
-      for (const m of g.members ?? []) {
-        if (!(m in v.users)) ctx.addIssue({ code: "custom", path: ["groups", id, "members"], message: `lists "${m}", which is not an id in users; use memberNames for SPS users outside this resource` });
-      }
-      for (const n of g.memberNames ?? []) {
-        const uid = userNames.get(n);
-        if (uid !== undefined) ctx.addIssue({ code: "custom", path: ["groups", id, "memberNames"], message: `lists "${n}", which is users.${uid} of this resource; list "${uid}" in members instead` });
-      }
+  };
+  dupNames(v.users, "users");
+  dupNames(v.groups, "groups");
+  for (const id of Object.keys(v.passwords)) {
+    if (!(id in v.users)) ctx.addIssue({ code: "custom", path: ["passwords", id], message: `has no user "${id}" in users` });
+  }
+  const userNames = new Map(Object.entries(v.users).map(([id, u]) => [u.name, id]));
+  for (const [id, g] of Object.entries(v.groups)) {
+    for (const m of g.members ?? []) {
+      if (!(m in v.users)) ctx.addIssue({ code: "custom", path: ["groups", id, "members"], message: `lists "${m}", which is not an id in users; use memberNames for SPS users outside this resource` });
     }
-  });
+    for (const n of g.memberNames ?? []) {
+      const uid = userNames.get(n);
+      if (uid !== undefined) ctx.addIssue({ code: "custom", path: ["groups", id, "memberNames"], message: `lists "${n}", which is users.${uid} of this resource; list "${uid}" in members instead` });
+    }
+  }
+});
 type Inputs = z.infer<typeof localAccessInputsSchema>;
 
 export interface LocalAccessOutputs extends AccessRecord {
@@ -126,7 +128,9 @@ async function findPrunable(client: SpsClient, keep: { users: Set<string>; group
 
 export async function check(olds: Record<string, unknown> | undefined, news: Record<string, unknown>, ctx?: SpsProviderContext): Promise<pulumi.dynamic.CheckResult> {
   if (news.pruned !== undefined) return { inputs: news, failures: [{ property: "pruned", reason: "is computed by the provider (what prune deletes); do not set it" }] };
-  const checked = checkInputs(localAccessInputsSchema, news);
+  // An unknown in users, passwords or groups (preview) leaves the checks across them to the apply.
+  const crossKnown = !["users", "passwords", "groups"].some((k) => hasUnknown(news[k]));
+  const checked = checkInputs(crossKnown ? localAccessInputsSchema : localAccessFieldsSchema, news);
   if (checked.failures?.length || news.prune !== true || ["users", "groups", "connection"].some((k) => hasUnknown(news[k]))) return checked;
   const i = localAccessInputsSchema.parse(news);
   const old = (olds ?? {}) as Partial<Inputs>;
@@ -150,10 +154,31 @@ const newPrunes = (news: PruneList | undefined, olds: PruneList | undefined) => 
   return [...Object.values(news?.users ?? {}), ...Object.values(news?.groups ?? {})].filter((k) => !done.has(k));
 };
 
+/** `v` with an unknown (preview) at each of `flags` replaced by `old`'s value: flags that never change an existing object. */
+function settleFlags(items: unknown, olds: Record<string, object> | undefined, flags: string[]): unknown {
+  if (!items || typeof items !== "object" || isUnknown(items)) return items;
+  return Object.fromEntries(Object.entries(items as Record<string, unknown>).map(([id, x]) => {
+    if (!x || typeof x !== "object" || olds?.[id] === undefined) return [id, x];
+    const o = { ...(x as Record<string, unknown>) };
+    for (const f of flags) if (isUnknown(o[f])) o[f] = (olds[id] as Record<string, unknown>)[f];
+    return [id, o];
+  }));
+}
+
 export async function diff(_id: string, olds: LocalAccessOutputs, news: Inputs, ctx: SpsProviderContext): Promise<pulumi.dynamic.DiffResult> {
-  if (hasUnknown(news)) return { changes: true, replaces: [], deleteBeforeReplace: false }; // preview: decided at apply time
-  const replaces = olds.url && urlOf(news, ctx) !== olds.url ? ["connection"] : [];
-  const items = changedItems(desiredOf(localAccessInputsSchema.parse(news)), recordOf(olds));
+  // Another appliance is another set of objects: replace (an unknown URL in preview may be one). Credentials alone are no change.
+  const replaces = applianceChanged(news.connection, olds.url, (c) => effectiveUrl(c, ctx)) ? ["connection"] : [];
+  // adopt / adoptExisting / removeUnlistedMembers only act when an object is taken over, so an unknown one
+  // on an existing object is no change; any other unknown (a name, a password, a member, prune) is an update.
+  const d = {
+    users: settleFlags(news.users, olds.users, ["adopt"]),
+    passwords: news.passwords,
+    groups: settleFlags(news.groups, olds.groups, ["adoptExisting", "removeUnlistedMembers"]),
+    prune: news.prune,
+    pruned: news.pruned,
+  };
+  if (hasUnknown(d)) return { changes: true, replaces, deleteBeforeReplace: false };
+  const items = changedItems(desiredOf(localAccessInputsSchema.parse(d)), recordOf(olds));
   const changes = items.users.length + items.groups.length > 0 || newPrunes(news.pruned, olds.pruned).length > 0;
   return { changes: changes || replaces.length > 0, replaces, deleteBeforeReplace: false };
 }

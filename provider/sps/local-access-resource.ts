@@ -12,9 +12,9 @@ export interface SpsLocalAccessUser {
   name: string;
   /**
    * Password (kept as a secret). Omitted: an adopted user's password is never touched, and a new user gets
-   * a random password nobody knows (for users who log in through RADIUS).
+   * a random password nobody knows (for users who log in through RADIUS). May be an Output (secret config).
    */
-  password?: string;
+  password?: pulumi.Input<string>;
   /** Take over an existing SPS user of this name instead of failing at commit. */
   adopt?: boolean;
 }

@@ -151,6 +151,10 @@ export async function stageAccess(
       }
     }
   }
+  // A group adopted as it is (no write) holds what was declared: record it, or refresh reports drift.
+  for (const [id, members] of Object.entries(plan.adoptedGroups)) {
+    if (old.groupKeys[id] === undefined && staged.writtenMembers[id] === undefined) staged.writtenMembers[id] = [...members];
+  }
   return staged;
 }
 

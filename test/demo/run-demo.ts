@@ -1,10 +1,12 @@
 /**
  * `npm run demo`: the main job end to end, with no appliance and no Pulumi CLI. Starts the SPS sandbox
- * emulator (HTTPS, test CA, demo data), then runs examples/sps-access through the engine-protocol harness
- * (test/harness/program-process.ts) on a copy of its access file:
+ * emulator (HTTPS, test CA, demo data), then runs examples/sps-access (its default: the whole access file
+ * as one SpsLocalAccess) through the engine-protocol harness (test/harness/program-process.ts) on a copy
+ * of its access file:
  *   preview → up → edit the copy (rename, membership change, removal, addition) → preview → up → refresh → destroy.
  * Each preview prints the plan (what a PR pipeline shows), each other step its result, as the CLI does,
- * plus the REST requests and commits SPS saw (a preview must commit nothing).
+ * plus the REST requests and commits SPS saw: a preview and a refresh commit nothing, and every up and the
+ * destroy are exactly one commit (one resource, one transaction), which the demo checks.
  * Everything lives in a temp dir that is removed at the end; exit code 0 only when every step succeeded.
  */
 import * as fs from "fs";
@@ -68,10 +70,12 @@ async function main(): Promise<number> {
   const { admin } = SPS_SANDBOX_USERS;
   const emu = await createSpsEmulator({ tls: true, users: [{ name: admin.username, password: admin.password }] });
   seedSpsSandbox(emu.controls);
+  const objectNames = () => JSON.stringify([emu.snapshot().users.map((u) => u.name).sort(), emu.snapshot().groups.map((g) => g.name).sort()]);
+  const seeded = objectNames();
   const summaries: OperationSummary[] = [];
   try {
     out(`SPS sandbox emulator at ${emu.url} (test CA ${path.relative(REPO_ROOT, path.join(TLS_DIR, "ca.pem"))})`);
-    out(`program: examples/sps-access, access file copied to ${accessFile}`);
+    out(`program: examples/sps-access (one SpsLocalAccess for the whole file), access file copied to ${accessFile}`);
     const step = async (title: string, op: OperationSummary["op"]): Promise<OperationOutput> => {
       out(`\n=== ${title} ===`);
       const from = emu.log.entries.at(-1)?.seq ?? 0;
@@ -91,7 +95,9 @@ async function main(): Promise<number> {
       for (const l of req.lines) out(l);
       summaries.push(r.summary);
       if (!r.summary.ok) throw new Error(`${title} failed`);
-      if (op === "preview" && req.commits > 0) throw new Error(`${title} committed to SPS`);
+      // preview and refresh never write; with SpsLocalAccess every up and destroy is one transaction.
+      const expectedCommits = op === "preview" || op === "refresh" ? 0 : 1;
+      if (req.commits !== expectedCommits) throw new Error(`${title}: SPS saw ${req.commits} commit(s), expected ${expectedCommits}`);
       return r;
     };
     await step("pulumi preview (the plan of the first run)", "preview");
@@ -104,9 +110,11 @@ async function main(): Promise<number> {
     await step("pulumi destroy", "destroy");
     const left = emu.snapshot().users.filter((u) => !Object.values(SPS_SANDBOX_USERS).some((s) => s.username === u.name));
     if (left.length) throw new Error(`users left behind on SPS: ${left.map((u) => u.name).join(", ")}`);
+    if (objectNames() !== seeded) throw new Error(`SPS users or groups differ from the seed data after destroy: ${objectNames()}`);
     const total = (op: string) => summaries.reduce((n, s) => n + ((s.counts as Record<string, number>)[op] ?? 0), 0);
-    out(`\ndemo complete: ${total("create")} created, ${total("update")} updated, ${total("delete")} deleted; ` +
-      `${emu.log.entries.filter((e) => e.method === "PUT" && e.path === "/api/transaction" && e.status === 200).length} SPS commits in total; SPS is back to its seed data.`);
+    out(`\ndemo complete: resource steps ${total("create")} created, ${total("update")} updated, ${total("delete")} deleted; ` +
+      `${emu.log.entries.filter((e) => e.method === "PUT" && e.path === "/api/transaction" && e.status === 200).length} SPS commits in total ` +
+      `(one per up and destroy); SPS is back to its seed data.`);
     return 0;
   } finally {
     await emu.close();

@@ -185,7 +185,7 @@ describe("example READMEs: the commands as written", () => {
         },
         () => expect(committed(emu, [...BUILTIN_GROUPS]).groups).toEqual({ "platform-ops": ["alice.smith", "bob.jones"], "platform-auditors": ["carol.white"] }),
       );
-      expect(ops.map((o) => [o.summary.op, o.summary.counts.create])).toEqual([["preview", 5], ["up", 5]]);
+      expect(ops.map((o) => [o.summary.op, o.summary.counts.create])).toEqual([["preview", 1], ["up", 1]]); // one SpsLocalAccess for the whole file
       expect(committed(emu, [...BUILTIN_GROUPS])).toEqual({ users: {}, groups: {} }); // destroyed
     } finally {
       await emu.close();

@@ -64,9 +64,18 @@ describe("pam-export then adopt: no side effects", () => {
           secretKeys: ["sps:password"],
         });
       const up = await op("up");
-      expect(up.summary).toMatchObject({ ok: true, counts: { create: 60 }, programErrors: [] });
+      // The example's default: the whole file is one SpsLocalAccess, which adopts all 60 objects.
+      expect(up.summary).toMatchObject({ ok: true, counts: { create: 1 }, programErrors: [] });
+      expect(up.summary.steps).toEqual([expect.objectContaining({ op: "create", name: "access", type: "pulumi-nodejs:dynamic/pam:SpsLocalAccess" })]);
       const writes = emu.log.entries.filter((e) => WRITE.test(e.method) && e.path.startsWith("/api/configuration"));
       expect(writes).toEqual([]); // no password object, no user or membership change
+      const state = JSON.parse(fs.readFileSync(stateFile, "utf8")) as { resources: { outputs: Record<string, any> }[] };
+      const outs = state.resources[0].outputs;
+      const byKey = new Map(emu.snapshot().users.map((u) => [u.key, u.name]));
+      expect(Object.keys(outs.userKeys)).toHaveLength(50);
+      expect(Object.keys(outs.groupKeys)).toHaveLength(10);
+      expect(Object.values(outs.userKeys).map((k) => byKey.get(k as string)).sort()).toEqual(keys.map((k) => byKey.get(k)).sort()); // adopted, same keys
+      expect(Object.values(outs.passwordManaged).every((m) => m === false)).toBe(true);
       expect(JSON.stringify(emu.snapshot().groups) + JSON.stringify(emu.snapshot().users)).toBe(before);
 
       const again = await op("up");

@@ -9,6 +9,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { psmSuspendPermissionProvider } from "../../provider/cyberark/resources";
 import { secretFields } from "../../provider/dynamic/inputs";
+import { spsLocalAccessProvider } from "../../provider/sps/local-access-resource";
 import { spsLocalUserGroupProvider, spsLocalUserProvider } from "../../provider/sps/resources";
 import { TLS_DIR } from "../emulators/common/server";
 import { createPvwaEmulator } from "../emulators/pvwa";
@@ -86,6 +87,23 @@ const TYPES: TypeCase[] = [
     inputs: (i, t) => ({ name: `group${i}`, members: [ref("member", "key")], memberNames: ["admin"], adoptExisting: false, connection: spsConnection(t) }),
     replaceOn: ["connection", "connection.url"],
     inert: ["adoptExisting", "connection.username", "connection.password", "connection.allowHttp"],
+  },
+  {
+    type: "pulumi-nodejs:dynamic/pam:SpsLocalAccess",
+    provider: () => spsLocalAccessProvider,
+    additionalSecretOutputs: ["passwords", "connection"],
+    target: spsTarget,
+    // The wire form the class sends: names in the clear, passwords as one secret map.
+    inputs: (i, t) => ({
+      users: { u: { name: `access${i}-u`, adopt: false } },
+      passwords: secret({ u: `pw-access-${i}-x` }),
+      groups: { g: { name: `access${i}-g`, members: ["u"], memberNames: ["admin"], adoptExisting: false, removeUnlistedMembers: false } },
+      prune: false,
+      connection: spsConnection(t),
+    }),
+    replaceOn: ["connection", "connection.url"],
+    // Take-over flags act only when an object is first taken over; credentials are no change.
+    inert: ["users.u.adopt", "groups.g.adoptExisting", "groups.g.removeUnlistedMembers", "connection.username", "connection.password", "connection.allowHttp"],
   },
   {
     type: "pulumi-nodejs:dynamic/pam:PsmSuspendPermission",
