@@ -75,7 +75,7 @@ describe("preview of every example on a fresh stack, with unknown inputs", () =>
       } finally {
         await emu.close();
       }
-    }, 120_000);
+    });
   }
 
   it("cyberark-suspend-permission: suspend group and adopted terminators; ok, expected steps, no write", async () => {
@@ -105,5 +105,5 @@ describe("preview of every example on a fresh stack, with unknown inputs", () =>
     } finally {
       await emu.close();
     }
-  }, 120_000);
+  });
 });

@@ -149,7 +149,7 @@ describe("example READMEs: the commands as written", () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-pam-readme-"));
     const packed = JSON.parse((await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", root], { cwd: REPO_ROOT, encoding: "utf8" })).stdout);
     execFileSync("tar", ["-xzf", path.join(root, packed[0].filename), "-C", root, "--strip-components=1"]);
-  }, 120_000);
+  });
   afterAll(() => root && fs.rmSync(root, { recursive: true, force: true }));
 
   it("session-actions: npm install, npm start -- sample-alert.json terminates the CyberArk session", async () => {
@@ -167,7 +167,7 @@ describe("example READMEs: the commands as written", () => {
     } finally {
       await emu.close();
     }
-  }, 300_000);
+  });
 
   it("sps-access: npm install, the config lines, preview and up; then destroy", async () => {
     const password = "adm1n-Secret-9137";
@@ -190,7 +190,7 @@ describe("example READMEs: the commands as written", () => {
     } finally {
       await emu.close();
     }
-  }, 300_000);
+  });
 
   it("cyberark-suspend-permission: npm install, the config lines (suspendGroup included), preview and up; then destroy", async () => {
     const password = "Adm1n-PVWA-Example-5521";
@@ -221,5 +221,5 @@ describe("example READMEs: the commands as written", () => {
     } finally {
       await emu.close();
     }
-  }, 300_000);
+  });
 });

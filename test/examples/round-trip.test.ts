@@ -88,7 +88,7 @@ describe("pam-export then adopt: no side effects", () => {
     } finally {
       await emu.close();
     }
-  }, 120_000);
+  });
 
   it("CyberArk: a PSM group exported and adopted with no member added or removed; second up and refresh are clean", async () => {
     const PVWA_ADMIN = "Adm1n-PVWA-Example-5521";
@@ -133,5 +133,5 @@ describe("pam-export then adopt: no side effects", () => {
     } finally {
       await emu.close();
     }
-  }, 120_000);
+  });
 });

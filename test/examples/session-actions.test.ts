@@ -49,7 +49,7 @@ describe("examples/session-actions", () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ action: "none" });
     expect(emu.log.entries.length).toBe(before);
-  }, 30_000);
+  });
 
   it("terminates the SPS session on a high alert (SPS cannot suspend), then reports it already ended", async () => {
     const first = await respond(alert("high"), env);
@@ -59,13 +59,13 @@ describe("examples/session-actions", () => {
     const again = await respond(alert("critical"), env);
     expect(JSON.parse(again.out)).toMatchObject({ action: "terminate", result: { outcome: "already" } });
     for (const text of [first.out, first.err, again.out, again.err]) expect(text).not.toContain(ADMIN_PASSWORD);
-  }, 30_000);
+  });
 
   it("rejects a payload without a vendor with exit code 2 naming the field", async () => {
     const r = await respond({ rule: "x", severity: "critical", sessionId: "1" }, env);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/invalid alert: vendor: /);
-  }, 30_000);
+  });
 
   it("fails with exit code 2 and no password in the message when the login is refused", async () => {
     const wrong = "Wrong-Password-8812";
@@ -73,5 +73,5 @@ describe("examples/session-actions", () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^session-actions: /);
     expect(r.err).not.toContain(wrong);
-  }, 30_000);
+  });
 });

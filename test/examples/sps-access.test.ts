@@ -146,7 +146,7 @@ describe("examples/sps-access through the program runner", () => {
     expect(commits(from)).toBe(1);
     expect(committed(emu, [...BUILTIN_GROUPS])).toEqual({ users: {}, groups: {} });
     expect(leaked()).toEqual([]);
-  }, 240_000);
+  });
 
   it("sps-access:mode per-resource: one SpsLocalUser / SpsLocalUserGroup per entry, groups ordered after users", async () => {
     const { accessFile, run, leaked } = runner("per-resource", "per");
@@ -186,7 +186,7 @@ describe("examples/sps-access through the program runner", () => {
     expect(deletes.indexOf("group-ops")).toBeLessThan(deletes.indexOf("alice"));
     expect(committed(emu, [...BUILTIN_GROUPS])).toEqual({ users: {}, groups: {} });
     expect(leaked()).toEqual([]);
-  }, 240_000);
+  });
 
   it("refuses an unknown sps-access:mode before registering anything", async () => {
     const r = await runOperation({
@@ -197,7 +197,7 @@ describe("examples/sps-access through the program runner", () => {
     expect(r.summary.ok).toBe(false);
     expect(r.summary.programErrors.join("\n")).toContain('sps-access:mode is "per-user"');
     expect(r.summary.steps).toEqual([]);
-  }, 120_000);
+  });
 
   it("fails the up with the access file's error and creates nothing", async () => {
     const accessFile = path.join(dir, "bad.yaml");
@@ -211,5 +211,5 @@ describe("examples/sps-access through the program runner", () => {
     expect(r.summary.ok).toBe(false);
     expect(r.summary.programErrors.join("\n")).toContain('groups.0.members.0: "nobody" is not a user id in this file');
     expect(r.summary.steps).toEqual([]);
-  }, 120_000);
+  });
 });

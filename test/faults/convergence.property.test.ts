@@ -139,7 +139,7 @@ describe("SPS convergence (property-based, through the harness)", () => {
       }),
       { seed: SEED, numRuns: 6, endOnFailure: true },
     );
-  }, 150_000);
+  });
 
   it("isolates one bad item in a batch of B within 2*ceil(log2 B)+2 extra commits when SPS does not name it", async () => {
     await fc.assert(
@@ -160,5 +160,5 @@ describe("SPS convergence (property-based, through the harness)", () => {
       }),
       { seed: SEED, numRuns: 4, endOnFailure: true },
     );
-  }, 60_000);
+  });
 });

@@ -59,7 +59,7 @@ function node(code: string): string {
 describe("public API", () => {
   beforeAll(() => {
     if (!fs.existsSync(path.join(REPO_ROOT, "dist", "provider", "index.js"))) execFileSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: REPO_ROOT });
-  }, 120_000);
+  });
 
   it("the root exports exactly the resources, the session API, the error types and VERSION", () => {
     const names = JSON.parse(node(`console.log(JSON.stringify(Object.keys(require("pulumi-pam")).sort()))`));
