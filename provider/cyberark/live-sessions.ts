@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { PamError } from "../http";
+import type { ActionOutcome, SessionOutcome } from "../session-outcome";
 import type { CyberArkClient } from "./client";
 import { asApiError } from "./errors";
 import { liveSessionSchema, liveSessionsPageSchema } from "./schemas";
@@ -165,16 +166,11 @@ export async function findLiveSession(client: CyberArkClient, id: string, listSe
   return (await (listSessions ?? (() => listLiveSessions(client)))()).find((s) => s.id.toLowerCase() === want || (s.guid ?? "").toLowerCase() === want);
 }
 
-/** The result of a session action, shared with the cross-vendor sessions module and the CLI. */
-export type SessionActionOutcome = "done" | "already" | "not-found" | "unsupported" | "denied" | "failed";
-
-/** What a session action did. `detail` is human-readable and never contains secrets. */
-export interface SessionActionResult {
-  outcome: SessionActionOutcome;
+/** What a session action did: the shared {@link ActionOutcome} plus what PVWA was sent and answered. */
+export interface SessionActionResult extends ActionOutcome {
   action: "suspend" | "resume" | "terminate";
   /** The id the caller asked for. */
   sessionId: string;
-  detail: string;
   /** The id the action was finally sent with (SessionID, or SessionGuid after the hedge). */
   sentId?: string;
   /** The session as read by the pre-check, when it ran. */
@@ -232,13 +228,8 @@ function notTheApiAnswer(contentType: string | undefined, body: string): string 
 }
 
 async function runAction(client: CyberArkClient, action: SessionActionResult["action"], id: string, opts: SessionActionOptions): Promise<SessionActionResult> {
-  const result = (outcome: SessionActionOutcome, detail: string, extra: Partial<SessionActionResult> = {}): SessionActionResult => ({
-    outcome,
-    action,
-    sessionId: id,
-    detail: client.http.redactor.text(detail),
-    ...extra,
-  });
+  // Details quote error messages, which the HTTP core redacts when it builds them.
+  const result = (outcome: SessionOutcome, detail: string, extra: Partial<SessionActionResult> = {}): SessionActionResult => ({ outcome, action, sessionId: id, detail, ...extra });
   // The shared name rule: a NUL, CR/LF or invisible character in an id never reaches a URL.
   const bad = sessionIdProblem(id);
   if (bad) return result("failed", `the session id ${bad}; give the SessionID or SessionGuid shown by PVWA`);
@@ -249,7 +240,7 @@ async function runAction(client: CyberArkClient, action: SessionActionResult["ac
       try {
         await client.requireVersion(MIN_VERSION[action], `${action} of live sessions`);
       } catch (e) {
-        if ((e as PamError).code === "CYBERARK_VERSION_TOO_OLD") return result("unsupported", (e as Error).message);
+        if (PamError.isInstance(e) && e.code === "CYBERARK_VERSION_TOO_OLD") return result("unsupported", e.message);
         throw e;
       }
       session = await findLiveSession(client, id, opts.listSessions);

@@ -8,19 +8,19 @@ import { AuthError, ConfigError, PamError, pathSegment, type ApiError, type Debu
 import { SpsClient } from "./client";
 import { sessionIdProblem } from "../validation/names";
 import { resolveSpsConnection, spsDefaultsFrom, type SpsConnection } from "./connection";
+import type { ActionOutcome, SessionOutcome } from "../session-outcome";
 
 const ACTIVE_SESSIONS = "/api/active-sessions";
 const AUDIT_SESSIONS = "/api/audit/sessions";
 
-/** What closing one session came to; the subset of the cross-vendor outcome set SPS can produce. */
-export type SpsCloseOutcome = "done" | "already" | "not-found" | "denied" | "failed";
+/** What closing one session came to: the outcomes SPS can produce (never `unsupported`). */
+export type SpsCloseOutcome = Exclude<SessionOutcome, "unsupported">;
 
-/** Result of {@link closeSpsActiveSession}. `detail` is human-readable and holds no secret. */
-export interface SpsCloseResult {
+/** Result of {@link closeSpsActiveSession}: the shared {@link ActionOutcome} plus what SPS answered. */
+export interface SpsCloseResult extends ActionOutcome {
   outcome: SpsCloseOutcome;
   /** The id the caller passed. */
   sessionId: string;
-  detail: string;
   /** HTTP status of the DELETE when it was not 2xx. */
   status?: number;
   /** SPS `error.type` of the DELETE when it was not 2xx (`SessionCouldNotBeFound`, `MinionUnavailable`, ...). */
@@ -162,7 +162,7 @@ async function auditState(client: SpsClient, id: string): Promise<"ended" | "unk
     return r.body.active === false ? "ended" : r.body.active === true ? "active" : undefined;
   } catch (e) {
     if (PamError.isInstance(e) && (e as Partial<ApiError>).status === 404) return "unknown";
-    if (e instanceof AuthError) throw e;
+    if (AuthError.isInstance(e)) throw e;
     return undefined;
   }
 }
@@ -192,10 +192,11 @@ export async function closeSpsActiveSession(target: SpsClient | SpsConnection, i
       await client.read({ method: "DELETE", path: ACTIVE_SESSIONS, query: { id }, allowEmpty: true, responseType: "text" });
       return result("done", `session ${id} closed`);
     } catch (e) {
-      if (e instanceof AuthError || !PamError.isInstance(e)) throw e;
+      if (AuthError.isInstance(e) || !PamError.isInstance(e)) throw e;
       const a = e as Partial<ApiError>;
       const extra = { status: a.status, vendorType: a.vendorCode };
-      const said = client.http.redactor.text(e.message);
+      // Error messages are redacted when the HTTP core builds them.
+      const said = e.message;
       if (a.status === 404) {
         const state = await auditState(client, id);
         if (state === "unknown") return result("not-found", `no session has the id ${id} (SPS: SessionCouldNotBeFound; the audit trail has no such session)`, extra);
