@@ -115,7 +115,7 @@ export function createSessionTarget<T extends SessionTargetName>(name: T, connec
   const run = async (action: SessionAction, ids: readonly string[], o: BulkActionOptions = {}): Promise<SessionResult[]> => {
     const list = normalizeIds(ids);
     if (!supports(name, action)) {
-      // Nothing is sent for an action the vendor does not have ([DOC] capabilities in types.ts).
+      // Nothing is sent for an action the vendor does not have (CAPABILITIES in types.ts).
       const detail = `${name} has no ${action}: only CyberArk PSM sessions can be suspended or resumed; ${name} sessions can only be terminated`;
       return list.map((sessionId, i) => {
         const r: SessionResult = { target: name, sessionId, action, outcome: "unsupported", detail };

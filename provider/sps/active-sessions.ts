@@ -31,7 +31,7 @@ export interface SpsCloseResult extends ActionOutcome {
 export interface SpsActiveSession {
   /**
    * The full closable id (`svc/<key>/<policy>:<n>`), when the audit record carries it as
-   * `body.session_id`. Where SPS exposes it is [UNK]; undefined when absent.
+   * `body.session_id`. Where SPS exposes it is not documented; undefined when absent.
    */
   id?: string;
   /** Audit key of the record. */
@@ -49,7 +49,7 @@ export interface SpsActiveSession {
 
 /** Options of {@link listSpsActiveSessions}. */
 export interface ListSpsActiveSessionsOptions {
-  /** Page size (`limit`; default 500, the documented default [DOC] D-AUDIT). */
+  /** Page size (`limit`; default 500, the documented default of the audit search). */
   pageSize?: number;
   /** Safety cap on pages (default 1000). */
   maxPages?: number;
@@ -105,7 +105,7 @@ async function withClient<T>(target: SpsClient | SpsConnection, opts: SpsHelperO
 
 /**
  * Lists active recorded sessions: `GET /api/audit/sessions?q=active:true` paged with `limit`/`offset`
- * ([DOC] D-AUDIT paging; the `active:true` query is [INF]). Records are deduplicated by key
+ * (the audit search's documented paging; the `active:true` query is our inference). Records are deduplicated by key
  * (sessions that end between pages shift later pages) and inactive ones are dropped client-side in
  * case the appliance ignores the query. Throws the HTTP core's errors (403 without the search privilege).
  */
@@ -138,7 +138,7 @@ export async function listSpsActiveSessions(target: SpsClient | SpsConnection, o
   });
 }
 
-/** Help for the documented failure types of the DELETE ([DOC] seed page status table). */
+/** Help for the documented failure types of the DELETE (SPS REST API guide, "Active sessions"). */
 const FAILURE_HELP: Record<string, string> = {
   SessionTerminationFailed: "SPS could not terminate the session because of an internal error; try again, then check the SPS system log",
   RemoteNodeInfoMissing:
@@ -168,7 +168,7 @@ async function auditState(client: SpsClient, id: string): Promise<"ended" | "unk
 }
 
 /**
- * Closes one active session: `DELETE /api/active-sessions?id=<percent-encoded id>` ([DOC] seed page).
+ * Closes one active session: `DELETE /api/active-sessions?id=<percent-encoded id>` (SPS REST API guide, "Active sessions").
  * Outcomes:
  * - 2xx → `done`.
  * - 404 `SessionCouldNotBeFound` ("no ongoing session for this id") → `already` only when the audit
@@ -176,9 +176,9 @@ async function auditState(client: SpsClient, id: string): Promise<"ended" | "unk
  *   never reported as success). Choice: SPS answers the same 404 for "closed" and "unknown", so only
  *   the audit trail can confirm "ended"; when it cannot be read (no `svc/` form, no search
  *   privilege) the result is `not-found`, saying the state could not be confirmed.
- * - 403 → `denied` (needs read and write/perform on `/special/active_sessions` [DOC]).
- * - 400 `SessionIdMissing`, 500/503/504 with the seed's types, anything else → `failed` with the
- *   seed's explanation (cluster routing included).
+ * - 403 → `denied` (needs read and write/perform on `/special/active_sessions`, per the guide).
+ * - 400 `SessionIdMissing`, 500/503/504 with the documented types, anything else → `failed` with the
+ *   guide's explanation (cluster routing included).
  * Throws only {@link AuthError} (login rejected even after one re-login): that is not per session.
  */
 export async function closeSpsActiveSession(target: SpsClient | SpsConnection, id: string, opts: SpsHelperOptions = {}): Promise<SpsCloseResult> {
