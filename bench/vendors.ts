@@ -80,7 +80,7 @@ export async function senhaseguraList(lat: LatencyModel, sizes = [10, 100, 1000,
       peak = Math.max(peak, heapMb());
       gc();
       const retained = heapMb() - before;
-      const count = r.status === "done" ? r.value.length : -1;
+      const count = r.outcome === "done" ? r.value.length : -1;
       rows.push({ n, listed: count, seconds, requests: emu.log.entries.length, peakHeapDeltaMb: peak - before, retainedHeapMb: retained, bytesPerSession: (retained * 1048576) / Math.max(1, n) });
     } finally {
       await client.close();

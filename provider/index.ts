@@ -30,7 +30,8 @@ export type {
 // Session actions (also `pulumi-pam/sessions`, which does not load the Pulumi SDK).
 export * from "./sessions";
 
-// Errors. Every one extends PamError; use `PamError.isInstance(e)` and `e.code` (also across copies of the package).
+// Errors. Every one extends PamError; test with `X.isInstance(e)` (e.g. `ConnectionError.isInstance(e)`) and `e.code`,
+// which also hold across copies of the package, where `instanceof` does not.
 export {
   ApiError,
   AuthError,

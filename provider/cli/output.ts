@@ -1,4 +1,5 @@
 /** Output of the `pam-session` CLI: aligned tables for people, one JSON object per line for scripts. */
+import { SESSION_OUTCOMES } from "../session-outcome";
 import type { SessionResult, SessionSummary } from "../sessions";
 
 /** Renders rows as a left-aligned table with a header; cells are single-line. */
@@ -34,7 +35,6 @@ export function jsonLine(v: object): string {
 
 /** "2 done, 1 already, 1 failed" in a fixed order. */
 export function summary(results: SessionResult[]): string {
-  const order = ["done", "already", "not-found", "unsupported", "denied", "failed"] as const;
   const n = (o: string) => results.filter((r) => r.outcome === o).length;
-  return order.filter((o) => n(o) > 0).map((o) => `${n(o)} ${o}`).join(", ") || "nothing to do";
+  return SESSION_OUTCOMES.filter((o) => n(o) > 0).map((o) => `${n(o)} ${o}`).join(", ") || "nothing to do";
 }

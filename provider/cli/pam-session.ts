@@ -31,9 +31,13 @@ const RUN_EXIT = { auth: EXIT.auth, connection: EXIT.connection, config: EXIT.us
 
 /** Runs the CLI and returns its exit code. Never throws. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
+  // Redaction happens here, where output is written: the connection's secrets (known once it is
+  // loaded) and, once the target exists, what its clients learned (tokens, cookies).
   const redactor = new Redactor();
-  const out = (s: string) => io.stdout(redactor.text(s));
-  const err = (s: string) => io.stderr(redactor.text(s));
+  let target: SessionTarget | undefined;
+  const redact = (s: string) => (target ? target.redact(redactor.text(s)) : redactor.text(s));
+  const out = (s: string) => io.stdout(redact(s));
+  const err = (s: string) => io.stderr(redact(s));
   // Known before parsing, so that even a usage error is one JSON object for a playbook.
   const jsonWanted = argv.includes("--json");
   /** A run-level error: one JSON object on stdout with --json, a line on stderr otherwise. */
@@ -60,7 +64,6 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return EXIT.ok;
   }
   const targetName = req.target!;
-  let target: SessionTarget | undefined;
   try {
     const conn = loadTargetConnection(targetName, { env: io.env, configFile: req.configFile, warn: (m) => err(`pam-session: warning: ${m}\n`) });
     for (const s of connectionSecrets(conn)) redactor.add(s);
@@ -74,14 +77,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     return await act(target, req.command, req, out, err);
   } catch (e) {
-    const text = (m: unknown) => cliWords(target ? target.redact(String(m)) : String(m), targetName);
-    if (e instanceof SessionRunError || (PamError.isInstance(e) && (e as PamError).code.startsWith("SESSION_RUN_"))) {
-      const run = e as SessionRunError;
-      return fail(text(run.message), run.code, RUN_EXIT[run.kind]);
-    }
+    // Redacted before cliWords rewrites it: a rewrite inside a secret would hide it from the redactor.
+    const text = (m: unknown) => cliWords(redact(String(m)), targetName);
+    if (SessionRunError.isInstance(e)) return fail(text(e.message), e.code, RUN_EXIT[e.kind]);
     if (PamError.isInstance(e)) {
       // A vendor error outside the per-session results (the list): the request did not succeed.
-      return fail(text(e.message), (e as PamError).code, EXIT.partial);
+      return fail(text(e.message), e.code, EXIT.partial);
     }
     return fail(`internal error: ${text((e as Error)?.message ?? e)}`, "INTERNAL", EXIT.internal);
   } finally {

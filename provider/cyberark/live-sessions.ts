@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { PamError } from "../http";
+import type { ActionOutcome, SessionOutcome } from "../session-outcome";
 import type { CyberArkClient } from "./client";
 import { asApiError } from "./errors";
 import { liveSessionSchema, liveSessionsPageSchema } from "./schemas";
@@ -140,7 +141,7 @@ export async function listLiveSessions(client: CyberArkClient, opts: ListLiveSes
 }
 
 /**
- * `GET /API/LiveSessions/{id}` (10.6+, answer wrapped as `{LiveSessions:[…]}`, [DOC] D-GET1).
+ * `GET /API/LiveSessions/{id}` (10.6+, answer wrapped as `{LiveSessions:[…]}`, https://docs.cyberark.com/PAS/Latest/en/Content/WebServices/GetActiveSession.htm).
  * Undefined on 404; callers fall back to the list (older versions, or a SessionGuid).
  */
 export async function getLiveSession(client: CyberArkClient, id: string): Promise<LiveSession | undefined> {
@@ -165,16 +166,11 @@ export async function findLiveSession(client: CyberArkClient, id: string, listSe
   return (await (listSessions ?? (() => listLiveSessions(client)))()).find((s) => s.id.toLowerCase() === want || (s.guid ?? "").toLowerCase() === want);
 }
 
-/** The result of a session action, shared with the cross-vendor sessions module and the CLI. */
-export type SessionActionOutcome = "done" | "already" | "not-found" | "unsupported" | "denied" | "failed";
-
-/** What a session action did. `detail` is human-readable and never contains secrets. */
-export interface SessionActionResult {
-  outcome: SessionActionOutcome;
+/** What a session action did: the shared {@link ActionOutcome} plus what PVWA was sent and answered. */
+export interface SessionActionResult extends ActionOutcome {
   action: "suspend" | "resume" | "terminate";
   /** The id the caller asked for. */
   sessionId: string;
-  detail: string;
   /** The id the action was finally sent with (SessionID, or SessionGuid after the hedge). */
   sentId?: string;
   /** The session as read by the pre-check, when it ran. */
@@ -194,7 +190,7 @@ export interface SessionActionOptions {
 
 const OPTIONS_PATH = "Administration > Options > Privileged Session Management > General Settings > Server Settings > Live Sessions Monitoring Settings";
 
-/** Why CanSuspend is false, as far as REST can tell ([DOC] D-SUS). */
+/** Why CanSuspend is false, as far as REST can tell (https://docs.cyberark.com/PAS/Latest/en/Content/WebServices/Suspend-ResumeSession.htm). */
 function suspendHelp(user: string): string {
   return (
     `user ${user} may not suspend or resume this session (CanSuspend is false). PVWA grants it when ` +
@@ -232,13 +228,8 @@ function notTheApiAnswer(contentType: string | undefined, body: string): string 
 }
 
 async function runAction(client: CyberArkClient, action: SessionActionResult["action"], id: string, opts: SessionActionOptions): Promise<SessionActionResult> {
-  const result = (outcome: SessionActionOutcome, detail: string, extra: Partial<SessionActionResult> = {}): SessionActionResult => ({
-    outcome,
-    action,
-    sessionId: id,
-    detail: client.http.redactor.text(detail),
-    ...extra,
-  });
+  // Details quote error messages, which the HTTP core redacts when it builds them.
+  const result = (outcome: SessionOutcome, detail: string, extra: Partial<SessionActionResult> = {}): SessionActionResult => ({ outcome, action, sessionId: id, detail, ...extra });
   // The shared name rule: a NUL, CR/LF or invisible character in an id never reaches a URL.
   const bad = sessionIdProblem(id);
   if (bad) return result("failed", `the session id ${bad}; give the SessionID or SessionGuid shown by PVWA`);
@@ -249,12 +240,12 @@ async function runAction(client: CyberArkClient, action: SessionActionResult["ac
       try {
         await client.requireVersion(MIN_VERSION[action], `${action} of live sessions`);
       } catch (e) {
-        if ((e as PamError).code === "CYBERARK_VERSION_TOO_OLD") return result("unsupported", (e as Error).message);
+        if (PamError.isInstance(e) && e.code === "CYBERARK_VERSION_TOO_OLD") return result("unsupported", e.message);
         throw e;
       }
       session = await findLiveSession(client, id, opts.listSessions);
       if (!session) return result("not-found", `no live session has SessionID or SessionGuid "${id}" (it may have ended)`);
-      // [DOC]: suspend/resume are PSM (Windows) only; terminate also covers PSM for SSH, not OPM.
+      // CyberArk's docs: suspend/resume are PSM (Windows) only; terminate also covers PSM for SSH, not OPM.
       if (session.kind === "opm" || (action !== "terminate" && session.kind === "psm-ssh")) {
         const what = session.kind === "opm" ? "OPM" : "PSM for SSH";
         return result("unsupported", `${action} is not supported on ${what} sessions: ${describeKind(session)}`, { session });
@@ -291,7 +282,8 @@ async function runAction(client: CyberArkClient, action: SessionActionResult["ac
 }
 
 /**
- * Suspends a PSM live session ([DOC] D-SUS: `POST /API/LiveSessions/{id}/Suspend`).
+ * Suspends a PSM live session (`POST /API/LiveSessions/{id}/Suspend`,
+ * https://docs.cyberark.com/PAS/Latest/en/Content/WebServices/Suspend-ResumeSession.htm).
  * Idempotency: PVWA exposes no "suspended" field, so the state cannot be read first;
  * a repeat returns `done` when PVWA accepts it (a no-op) and `already` when PVWA answers 409.
  */
@@ -299,13 +291,13 @@ export function suspendLiveSession(client: CyberArkClient, id: string, opts: Ses
   return runAction(client, "suspend", id, opts);
 }
 
-/** Resumes a suspended PSM live session ([DOC] D-SUS). Same idempotency rule as {@link suspendLiveSession}. */
+/** Resumes a suspended PSM live session (`POST /API/LiveSessions/{id}/Resume`, same page). Same idempotency rule as {@link suspendLiveSession}. */
 export function resumeLiveSession(client: CyberArkClient, id: string, opts: SessionActionOptions = {}): Promise<SessionActionResult> {
   return runAction(client, "resume", id, opts);
 }
 
 /**
- * Terminates a PSM or PSM for SSH live session ([DOC] D-TERM; not OPM). Idempotency: an ended session
+ * Terminates a PSM or PSM for SSH live session (https://docs.cyberark.com/PAS/Latest/en/Content/WebServices/PTA-PSM-TerminateSession.htm; not OPM). Idempotency: an ended session
  * leaves the list, so a repeat returns `not-found`; callers that mean "make sure it has ended" treat
  * `not-found` as success.
  */

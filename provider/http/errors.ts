@@ -1,9 +1,9 @@
 /**
  * One error hierarchy for every vendor client.
  *
- * - {@link PamError}: the base, branded with `Symbol.for` so that `isInstance` works across copies of
- *   this module (a serialized Pulumi stub and the installed package each load their own copy, and
- *   `instanceof` fails between them).
+ * - {@link PamError}: the base. Every class carries its own `Symbol.for` brand, so that
+ *   `X.isInstance(e)` works across copies of this module where `instanceof` fails; no check needs
+ *   `e.name`.
  * - {@link ApiError} and its status subclasses: the vendor answered with a non-2xx status.
  * - {@link ConnectionError} / {@link TimeoutError}: no (complete) answer. Kept apart from 5xx on
  *   purpose: "the appliance said 500" and "we never reached it" need different fixes.
@@ -18,20 +18,39 @@ import { Redactor, decodeEntities, redactUrl } from "./redact";
 
 const BRAND = Symbol.for("pulumi-pam.error");
 
+/**
+ * The brand of one error class: its own `static brand`, or (for a subclass that declares none) one made
+ * from the class name. `Symbol.for` makes the same brand in every copy of this module.
+ */
+function brandOf(ctor: object): symbol {
+  if (Object.prototype.hasOwnProperty.call(ctor, "brand")) return (ctor as { brand: symbol }).brand;
+  return Symbol.for(`pulumi-pam.error:${(ctor as { name: string }).name}`);
+}
+
 /** Base of every error thrown by pulumi-pam. */
 export abstract class PamError extends Error {
+  /** Marks every pulumi-pam error; each subclass declares its own (`pulumi-pam.error:<Class>`). */
+  static readonly brand: symbol = BRAND;
   /** Stable, machine-readable code, e.g. `HTTP_NOT_FOUND`, `TLS_VERIFY_FAILED`, `SPS_LOCK_HELD`. */
   abstract readonly code: string;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
-    Object.defineProperty(this, BRAND, { value: true, enumerable: false });
+    // One brand per class from the thrown one up to PamError, so `X.isInstance` holds for X and its subclasses.
+    for (let c: object | null = new.target; c !== null && c !== Error; c = Object.getPrototypeOf(c) as object | null) {
+      Object.defineProperty(this, brandOf(c), { value: true, enumerable: false });
+      if (c === PamError) break;
+    }
   }
 
-  /** True for any pulumi-pam error, also one created by another copy of this module. */
-  static isInstance(e: unknown): e is PamError {
-    return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+  /**
+   * True when `e` is an instance of this class (or a subclass), also one created by another copy of this
+   * module (a serialized Pulumi stub and the installed package each load their own copy, and `instanceof`
+   * fails between them). `PamError.isInstance(e)`: any pulumi-pam error; `ConnectionError.isInstance(e)`: that kind.
+   */
+  static isInstance<T extends PamError>(this: abstract new (...args: never[]) => T, e: unknown): e is T {
+    return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[brandOf(this)] === true;
   }
 }
 
@@ -68,6 +87,7 @@ export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 5
 
 /** A vendor answered with a non-2xx status. Message: `<vendor> <METHOD> <path>: <status> <vendorCode?> <detail>`. */
 export class ApiError extends PamError {
+  static override readonly brand: symbol = Symbol.for("pulumi-pam.error:ApiError");
   readonly code: string;
   /** Vendor key ("sps", "cyberark", "senhasegura"). */
   readonly vendor: string;
@@ -106,17 +126,29 @@ export class ApiError extends PamError {
 }
 
 /** 401: not authenticated, or the session/token expired. */
-export class AuthError extends ApiError {}
+export class AuthError extends ApiError {
+  static override readonly brand: symbol = Symbol.for("pulumi-pam.error:AuthError");
+}
 /** 403: authenticated but not allowed. */
-export class PermissionError extends ApiError {}
+export class PermissionError extends ApiError {
+  static override readonly brand: symbol = Symbol.for("pulumi-pam.error:PermissionError");
+}
 /** 404: the object (or the endpoint) does not exist. */
-export class NotFoundError extends ApiError {}
+export class NotFoundError extends ApiError {
+  static override readonly brand: symbol = Symbol.for("pulumi-pam.error:NotFoundError");
+}
 /** 409: conflicts with the current state (duplicate, lock held, no transaction). */
-export class ConflictError extends ApiError {}
+export class ConflictError extends ApiError {
+  static override readonly brand: symbol = Symbol.for("pulumi-pam.error:ConflictError");
+}
 /** 429: too many requests. */
-export class RateLimitError extends ApiError {}
+export class RateLimitError extends ApiError {
+  static override readonly brand: symbol = Symbol.for("pulumi-pam.error:RateLimitError");
+}
 /** 5xx: the appliance (or a gateway in front of it) failed. */
-export class ServerError extends ApiError {}
+export class ServerError extends ApiError {
+  static override readonly brand: symbol = Symbol.for("pulumi-pam.error:ServerError");
+}
 
 function defaultCode(status: number): string {
   switch (status) {
@@ -164,6 +196,7 @@ export interface TransportErrorInit {
 
 /** Base of {@link ConnectionError} and {@link TimeoutError}: no complete answer arrived. */
 export abstract class TransportError extends PamError {
+  static override readonly brand: symbol = Symbol.for("pulumi-pam.error:TransportError");
   readonly code: string;
   readonly vendor: string;
   readonly method: string;
@@ -181,13 +214,17 @@ export abstract class TransportError extends PamError {
  * No answer: connection refused or reset, DNS failure, TLS failure. Codes: `CONNECTION_REFUSED`,
  * `CONNECTION_RESET`, `DNS_LOOKUP_FAILED`, `TLS_VERIFY_FAILED`, `TLS_FAILED`, `CONNECTION_FAILED`.
  */
-export class ConnectionError extends TransportError {}
+export class ConnectionError extends TransportError {
+  static override readonly brand: symbol = Symbol.for("pulumi-pam.error:ConnectionError");
+}
 
 /**
  * The answer did not arrive in time, or the caller aborted. Codes: `CONNECT_TIMEOUT`,
  * `HEADERS_TIMEOUT`, `BODY_TIMEOUT`, `REQUEST_TIMEOUT` (the request's `timeoutMs`), `ABORTED`.
  */
-export class TimeoutError extends TransportError {}
+export class TimeoutError extends TransportError {
+  static override readonly brand: symbol = Symbol.for("pulumi-pam.error:TimeoutError");
+}
 
 /**
  * A 2xx whose body is not JSON, is empty where the caller did not allow it, or fails the caller's
@@ -195,6 +232,7 @@ export class TimeoutError extends TransportError {}
  * and kinds only, never values (values may be secrets).
  */
 export class ResponseShapeError extends PamError {
+  static override readonly brand: symbol = Symbol.for("pulumi-pam.error:ResponseShapeError");
   readonly code: string;
   readonly vendor: string;
   readonly method: string;
@@ -218,6 +256,7 @@ export class ResponseShapeError extends PamError {
  * connection was closed). Code `RESPONSE_TOO_LARGE`.
  */
 export class ResponseTooLargeError extends PamError {
+  static override readonly brand: symbol = Symbol.for("pulumi-pam.error:ResponseTooLargeError");
   readonly code = "RESPONSE_TOO_LARGE";
   readonly vendor: string;
   readonly method: string;
@@ -240,6 +279,7 @@ export class ResponseTooLargeError extends PamError {
 
 /** Invalid client options; the message names the field and the fix. Code `CONFIG_INVALID`. */
 export class ConfigError extends PamError {
+  static override readonly brand: symbol = Symbol.for("pulumi-pam.error:ConfigError");
   readonly code = "CONFIG_INVALID";
   /** The option at fault, e.g. `baseUrl`, `caCertificates`. */
   readonly field: string;

@@ -1,18 +1,22 @@
 /**
- * One adapter per vendor over the existing, tested helpers: SPS `active-sessions.ts`, CyberArk
- * `live-sessions.ts`, senhasegura `sessions.ts`. Adapters turn vendor results into
- * {@link SessionResult}s and vendor errors that concern the whole run into {@link SessionRunError}.
+ * One adapter per vendor over the vendor helpers: SPS `active-sessions.ts`, CyberArk
+ * `live-sessions.ts`, senhasegura `sessions.ts`. The helpers already speak the one outcome
+ * vocabulary (`provider/session-outcome.ts`), so an adapter only picks the helper ({@link ADAPTERS})
+ * and stamps target, id and action on its {@link ActionOutcome}; vendor errors that concern the whole
+ * run become {@link SessionRunError}s ({@link runErrorOf}). Details are redacted once, by the sessions
+ * module where results leave it, not here.
  */
 import { CyberArkClient } from "../cyberark/client";
 import { listLiveSessions, resumeLiveSession, suspendLiveSession, terminateLiveSession, type LiveSession } from "../cyberark/live-sessions";
-import { PamError, type ApiError, type DebugLog } from "../http";
+import { ConfigError, ConnectionError, PamError, TimeoutError, type ApiError, type DebugLog } from "../http";
+import type { ActionOutcome } from "../session-outcome";
 import { SenhaseguraClient } from "../senhasegura/client";
 import { dropSession, listRemoteSessions } from "../senhasegura/sessions";
 import { closeSpsActiveSession, listSpsActiveSessions } from "../sps/active-sessions";
 import { SpsClient } from "../sps/client";
 import { CONNECTION_ENV, type TargetConnections } from "./config";
 import { senhaseguraStartToIso } from "./time";
-import { ListDeniedError, SessionRunError, type SessionAction, type SessionOutcome, type SessionResult, type SessionSummary, type SessionTargetName } from "./types";
+import { ListDeniedError, SessionRunError, type SessionAction, type SessionResult, type SessionSummary, type SessionTargetName } from "./types";
 
 /** What the module needs from a vendor. */
 export interface VendorAdapter {
@@ -40,7 +44,12 @@ export interface AdapterOptions {
 /** Transport codes meaning nothing reached the appliance: the run cannot go on, whatever the session. */
 const UNREACHABLE = new Set(["CONNECTION_REFUSED", "DNS_LOOKUP_FAILED", "TLS_VERIFY_FAILED", "TLS_FAILED", "CONNECTION_FAILED", "CONNECT_TIMEOUT"]);
 
-const isTransport = (e: PamError) => e.name === "ConnectionError" || e.name === "TimeoutError";
+const isTransport = (e: unknown) => ConnectionError.isInstance(e) || TimeoutError.isInstance(e);
+
+/** A vendor helper's outcome as the module's result for `id`. */
+function resultOf(target: SessionTargetName, action: SessionAction, id: string, r: ActionOutcome): SessionResult {
+  return { target, sessionId: id, action, outcome: r.outcome, detail: r.detail };
+}
 
 /** Where the run happens, for {@link runErrorOf}. */
 export interface RunContext {
@@ -62,14 +71,14 @@ export interface RunContext {
 export function runErrorOf(e: unknown, target: SessionTargetName, ctx: RunContext | string): SessionRunError | undefined {
   const c: RunContext = typeof ctx === "string" ? { phase: ctx, firstContact: ctx === "login" } : ctx;
   if (!PamError.isInstance(e)) return undefined;
-  if (e instanceof SessionRunError) return e;
+  if (SessionRunError.isInstance(e)) return e;
   const status = (e as Partial<ApiError>).status;
   const urlVar = CONNECTION_ENV[target].url;
   // At login, PVWA answers bad credentials with 403 PASWS013E (not 401).
   if (status === 401 || (c.phase === "login" && status === 403)) {
     return new SessionRunError("auth", `${target}: authentication failed during ${c.phase}; check the user and password (or client credentials): ${e.message}`, { cause: e });
   }
-  if (isTransport(e) && (UNREACHABLE.has(e.code) || (c.firstContact && (e.name === "ConnectionError" || c.phase === "login")))) {
+  if (isTransport(e) && (UNREACHABLE.has(e.code) || (c.firstContact && (ConnectionError.isInstance(e) || c.phase === "login")))) {
     const plain = c.url !== undefined && /^http:\/\//i.test(c.url) && !UNREACHABLE.has(e.code);
     const hint = plain ? `; ${urlVar} uses http:// and the server closed the connection: if this port serves HTTPS, use https://` : "";
     return new SessionRunError("connection", `${target}: cannot reach the appliance during ${c.phase}: ${e.message}${hint}`, { cause: e });
@@ -81,7 +90,7 @@ export function runErrorOf(e: unknown, target: SessionTargetName, ctx: RunContex
       { cause: e },
     );
   }
-  if (e.code === "CONFIG_INVALID") return new SessionRunError("config", `${target}: ${e.message}`, { cause: e });
+  if (ConfigError.isInstance(e)) return new SessionRunError("config", `${target}: ${e.message}`, { cause: e });
   return undefined;
 }
 
@@ -122,8 +131,7 @@ class SpsAdapter implements VendorAdapter {
   }
   async act(action: SessionAction, id: string): Promise<SessionResult> {
     // Only terminate reaches here (capabilities are checked first); SPS calls it "close".
-    const r = await closeSpsActiveSession(this.client, id);
-    return { target: "sps", sessionId: id, action, outcome: r.outcome, detail: r.detail };
+    return resultOf("sps", action, id, await closeSpsActiveSession(this.client, id));
   }
   async close() {
     // SPS documents no logout endpoint; the REST session idles out.
@@ -136,6 +144,8 @@ class SpsAdapter implements VendorAdapter {
     return this.conn.url;
   }
 }
+
+const CYBERARK_ACTIONS = { suspend: suspendLiveSession, resume: resumeLiveSession, terminate: terminateLiveSession } as const;
 
 class CyberArkAdapter implements VendorAdapter {
   private readonly client: CyberArkClient;
@@ -180,11 +190,10 @@ class CyberArkAdapter implements VendorAdapter {
     }));
   }
   async act(action: SessionAction, id: string): Promise<SessionResult> {
-    const fn = action === "suspend" ? suspendLiveSession : action === "resume" ? resumeLiveSession : terminateLiveSession;
-    const r = await fn(this.client, id, { listSessions: this.sessionsOnce });
+    const r = await CYBERARK_ACTIONS[action](this.client, id, { listSessions: this.sessionsOnce });
     // A terminated session leaves the list: a later lookup in this run must not find it there.
     if (action === "terminate" && r.outcome === "done") this.listed = undefined;
-    return { target: "cyberark", sessionId: id, action, outcome: r.outcome, detail: r.detail };
+    return resultOf("cyberark", action, id, r);
   }
   async close() {
     // Always log off (self-hosted PVWA); a failed logoff is logged, never thrown. Privilege Cloud has no logoff.
@@ -219,14 +228,14 @@ class SenhaseguraAdapter implements VendorAdapter {
     if (!error) return;
     const run = runErrorOf(error, "senhasegura", { phase, url: this.conn.url, firstContact: !this.reached });
     // A malformed id is that session's failure, never the run's: the other ids still run.
-    if (run && error.code !== "CONFIG_INVALID") throw run;
+    if (run && !ConfigError.isInstance(error)) throw run;
   }
   async list(): Promise<SessionSummary[]> {
     const r = await listRemoteSessions(this.client);
-    if (r.status !== "done") {
+    if (r.outcome !== "done") {
       this.rethrowRunLevel(r.error, "list");
-      if (r.status === "denied") throw new ListDeniedError(`${this.redact(r.detail)}. The A2A authorization needs PAM Core access (with access to Credentials and Devices)`, r.error);
-      throw r.error ?? new Error(this.redact(r.detail));
+      if (r.outcome === "denied") throw new ListDeniedError(`${r.detail}. The A2A authorization needs PAM Core access (with access to Credentials and Devices)`, r.error);
+      throw r.error ?? new Error(r.detail);
     }
     this.reached = true;
     return r.value
@@ -244,10 +253,9 @@ class SenhaseguraAdapter implements VendorAdapter {
   }
   async act(action: SessionAction, id: string): Promise<SessionResult> {
     const r = await dropSession(this.client, id);
-    if (r.status !== "done") this.rethrowRunLevel(r.error, `terminate of ${id}`);
-    if (r.status === "done" || (r.error && (r.error as Partial<ApiError>).status !== undefined)) this.reached = true;
-    const outcome: SessionOutcome = r.status;
-    return { target: "senhasegura", sessionId: id, action, outcome, detail: this.redact(r.detail) };
+    if (r.outcome !== "done") this.rethrowRunLevel(r.error, `terminate of ${id}`);
+    if (r.outcome === "done" || (r.error && (r.error as Partial<ApiError>).status !== undefined)) this.reached = true;
+    return resultOf("senhasegura", action, id, r);
   }
   async close() {
     await this.client.close().catch(() => undefined);
@@ -260,9 +268,15 @@ class SenhaseguraAdapter implements VendorAdapter {
   }
 }
 
+/** The adapter class of each target. */
+const ADAPTERS: { readonly [T in SessionTargetName]: new (conn: TargetConnections[T], opts: AdapterOptions) => VendorAdapter & { readonly url: string } } = {
+  sps: SpsAdapter,
+  cyberark: CyberArkAdapter,
+  senhasegura: SenhaseguraAdapter,
+};
+
 /** Builds the adapter of `target`. Throws ConfigError (from the vendor client) on an invalid connection. */
 export function createAdapter<T extends SessionTargetName>(target: T, conn: TargetConnections[T], opts: AdapterOptions = {}): VendorAdapter & { readonly url: string } {
-  if (target === "sps") return new SpsAdapter(conn as TargetConnections["sps"], opts);
-  if (target === "cyberark") return new CyberArkAdapter(conn as TargetConnections["cyberark"], opts);
-  return new SenhaseguraAdapter(conn as TargetConnections["senhasegura"], opts);
+  const Adapter = ADAPTERS[target] as new (conn: TargetConnections[T], opts: AdapterOptions) => VendorAdapter & { readonly url: string };
+  return new Adapter(conn, opts);
 }

@@ -10,6 +10,7 @@
  * }
  * ```
  */
+import { ConfigError } from "../http/errors";
 import type { DebugLog } from "../http/log";
 import { createAdapter, runErrorOf, type VendorAdapter } from "./adapters";
 import type { TargetConnections } from "./config";
@@ -114,7 +115,7 @@ export function createSessionTarget<T extends SessionTargetName>(name: T, connec
   const run = async (action: SessionAction, ids: readonly string[], o: BulkActionOptions = {}): Promise<SessionResult[]> => {
     const list = normalizeIds(ids);
     if (!supports(name, action)) {
-      // Nothing is sent for an action the vendor does not have ([DOC] capabilities in types.ts).
+      // Nothing is sent for an action the vendor does not have (CAPABILITIES in types.ts).
       const detail = `${name} has no ${action}: only CyberArk PSM sessions can be suspended or resumed; ${name} sessions can only be terminated`;
       return list.map((sessionId, i) => {
         const r: SessionResult = { target: name, sessionId, action, outcome: "unsupported", detail };
@@ -132,10 +133,11 @@ export function createSessionTarget<T extends SessionTargetName>(name: T, connec
       } catch (e) {
         // A malformed id (refused by the path encoder before anything is sent) fails alone, named;
         // auth and connection failures still end the run.
-        const invalidId = e instanceof SessionRunError && e.kind === "config" && (e.cause as { code?: string } | undefined)?.code === "CONFIG_INVALID";
+        const invalidId = SessionRunError.isInstance(e) && e.kind === "config" && ConfigError.isInstance(e.cause);
         if (!invalidId) throw e;
         r = { target: name, sessionId: id, action, outcome: "failed", detail: `invalid session id, nothing sent: ${e.message}` };
       }
+      // The one redaction of a result's detail, where it leaves the module (callback and return value).
       const safe = { ...r, detail: adapter.redact(r.detail) };
       o.onResult?.(safe, i);
       return safe;

@@ -1,5 +1,8 @@
 /** Types shared by the cross-vendor session-actions module and the `pam-session` CLI. */
 import { PamError } from "../http/errors";
+import type { ActionOutcome } from "../session-outcome";
+
+export { SUCCESS_OUTCOMES, type SessionOutcome } from "../session-outcome";
 
 /** The appliances the module can act on. */
 export type SessionTargetName = "sps" | "cyberark" | "senhasegura";
@@ -13,27 +16,11 @@ export type SessionAction = "suspend" | "resume" | "terminate";
 /** Every action name. */
 export const SESSION_ACTIONS: readonly SessionAction[] = ["suspend", "resume", "terminate"];
 
-/**
- * What an action did to one session:
- * - `done`: the appliance accepted the action;
- * - `already`: the session was already in the wanted state (SPS/senhasegura: no longer active; CyberArk: 409 already suspended/running);
- * - `not-found`: no such session (CyberArk also reports an ended session this way);
- * - `unsupported`: the target or this kind of session cannot do the action (PSM for SSH, OPM, old PVWA, wrong route prefix);
- * - `denied`: the user lacks the permission;
- * - `failed`: anything else; `detail` says what.
- */
-export type SessionOutcome = "done" | "already" | "not-found" | "unsupported" | "denied" | "failed";
-
-/** Outcomes that count as success for a run (exit code 0 of the CLI). */
-export const SUCCESS_OUTCOMES: ReadonlySet<SessionOutcome> = new Set(["done", "already"]);
-
 /** One result per session and action. `detail` is human-readable and never holds a secret. */
-export interface SessionResult {
+export interface SessionResult extends ActionOutcome {
   target: SessionTargetName;
   sessionId: string;
   action: SessionAction;
-  outcome: SessionOutcome;
-  detail: string;
 }
 
 /** A live session as listed, normalised across vendors. */
@@ -99,6 +86,7 @@ export function supports(target: SessionTargetName, action: SessionAction): bool
  * Code `SESSION_RUN_AUTH` / `SESSION_RUN_CONNECTION` / `SESSION_RUN_CONFIG`.
  */
 export class SessionRunError extends PamError {
+  static override readonly brand: symbol = Symbol.for("pulumi-pam.error:SessionRunError");
   readonly code: string;
   constructor(readonly kind: "auth" | "connection" | "config", message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -108,6 +96,7 @@ export class SessionRunError extends PamError {
 
 /** A list refused with 403; the message names the privilege. Code `SESSION_LIST_DENIED`. */
 export class ListDeniedError extends PamError {
+  static override readonly brand: symbol = Symbol.for("pulumi-pam.error:ListDeniedError");
   readonly code = "SESSION_LIST_DENIED";
   constructor(message: string, cause: unknown) {
     super(message, { cause });

@@ -8,19 +8,19 @@ import { AuthError, ConfigError, PamError, pathSegment, type ApiError, type Debu
 import { SpsClient } from "./client";
 import { sessionIdProblem } from "../validation/names";
 import { resolveSpsConnection, spsDefaultsFrom, type SpsConnection } from "./connection";
+import type { ActionOutcome, SessionOutcome } from "../session-outcome";
 
 const ACTIVE_SESSIONS = "/api/active-sessions";
 const AUDIT_SESSIONS = "/api/audit/sessions";
 
-/** What closing one session came to; the subset of the cross-vendor outcome set SPS can produce. */
-export type SpsCloseOutcome = "done" | "already" | "not-found" | "denied" | "failed";
+/** What closing one session came to: the outcomes SPS can produce (never `unsupported`). */
+export type SpsCloseOutcome = Exclude<SessionOutcome, "unsupported">;
 
-/** Result of {@link closeSpsActiveSession}. `detail` is human-readable and holds no secret. */
-export interface SpsCloseResult {
+/** Result of {@link closeSpsActiveSession}: the shared {@link ActionOutcome} plus what SPS answered. */
+export interface SpsCloseResult extends ActionOutcome {
   outcome: SpsCloseOutcome;
   /** The id the caller passed. */
   sessionId: string;
-  detail: string;
   /** HTTP status of the DELETE when it was not 2xx. */
   status?: number;
   /** SPS `error.type` of the DELETE when it was not 2xx (`SessionCouldNotBeFound`, `MinionUnavailable`, ...). */
@@ -31,7 +31,7 @@ export interface SpsCloseResult {
 export interface SpsActiveSession {
   /**
    * The full closable id (`svc/<key>/<policy>:<n>`), when the audit record carries it as
-   * `body.session_id`. Where SPS exposes it is [UNK]; undefined when absent.
+   * `body.session_id`. Where SPS exposes it is not documented; undefined when absent.
    */
   id?: string;
   /** Audit key of the record. */
@@ -49,7 +49,7 @@ export interface SpsActiveSession {
 
 /** Options of {@link listSpsActiveSessions}. */
 export interface ListSpsActiveSessionsOptions {
-  /** Page size (`limit`; default 500, the documented default [DOC] D-AUDIT). */
+  /** Page size (`limit`; default 500, the documented default of the audit search). */
   pageSize?: number;
   /** Safety cap on pages (default 1000). */
   maxPages?: number;
@@ -105,7 +105,7 @@ async function withClient<T>(target: SpsClient | SpsConnection, opts: SpsHelperO
 
 /**
  * Lists active recorded sessions: `GET /api/audit/sessions?q=active:true` paged with `limit`/`offset`
- * ([DOC] D-AUDIT paging; the `active:true` query is [INF]). Records are deduplicated by key
+ * (the audit search's documented paging; the `active:true` query is our inference). Records are deduplicated by key
  * (sessions that end between pages shift later pages) and inactive ones are dropped client-side in
  * case the appliance ignores the query. Throws the HTTP core's errors (403 without the search privilege).
  */
@@ -138,7 +138,7 @@ export async function listSpsActiveSessions(target: SpsClient | SpsConnection, o
   });
 }
 
-/** Help for the documented failure types of the DELETE ([DOC] seed page status table). */
+/** Help for the documented failure types of the DELETE (SPS REST API guide, "Active sessions"). */
 const FAILURE_HELP: Record<string, string> = {
   SessionTerminationFailed: "SPS could not terminate the session because of an internal error; try again, then check the SPS system log",
   RemoteNodeInfoMissing:
@@ -162,13 +162,13 @@ async function auditState(client: SpsClient, id: string): Promise<"ended" | "unk
     return r.body.active === false ? "ended" : r.body.active === true ? "active" : undefined;
   } catch (e) {
     if (PamError.isInstance(e) && (e as Partial<ApiError>).status === 404) return "unknown";
-    if (e instanceof AuthError) throw e;
+    if (AuthError.isInstance(e)) throw e;
     return undefined;
   }
 }
 
 /**
- * Closes one active session: `DELETE /api/active-sessions?id=<percent-encoded id>` ([DOC] seed page).
+ * Closes one active session: `DELETE /api/active-sessions?id=<percent-encoded id>` (SPS REST API guide, "Active sessions").
  * Outcomes:
  * - 2xx → `done`.
  * - 404 `SessionCouldNotBeFound` ("no ongoing session for this id") → `already` only when the audit
@@ -176,9 +176,9 @@ async function auditState(client: SpsClient, id: string): Promise<"ended" | "unk
  *   never reported as success). Choice: SPS answers the same 404 for "closed" and "unknown", so only
  *   the audit trail can confirm "ended"; when it cannot be read (no `svc/` form, no search
  *   privilege) the result is `not-found`, saying the state could not be confirmed.
- * - 403 → `denied` (needs read and write/perform on `/special/active_sessions` [DOC]).
- * - 400 `SessionIdMissing`, 500/503/504 with the seed's types, anything else → `failed` with the
- *   seed's explanation (cluster routing included).
+ * - 403 → `denied` (needs read and write/perform on `/special/active_sessions`, per the guide).
+ * - 400 `SessionIdMissing`, 500/503/504 with the documented types, anything else → `failed` with the
+ *   guide's explanation (cluster routing included).
  * Throws only {@link AuthError} (login rejected even after one re-login): that is not per session.
  */
 export async function closeSpsActiveSession(target: SpsClient | SpsConnection, id: string, opts: SpsHelperOptions = {}): Promise<SpsCloseResult> {
@@ -192,10 +192,11 @@ export async function closeSpsActiveSession(target: SpsClient | SpsConnection, i
       await client.read({ method: "DELETE", path: ACTIVE_SESSIONS, query: { id }, allowEmpty: true, responseType: "text" });
       return result("done", `session ${id} closed`);
     } catch (e) {
-      if (e instanceof AuthError || !PamError.isInstance(e)) throw e;
+      if (AuthError.isInstance(e) || !PamError.isInstance(e)) throw e;
       const a = e as Partial<ApiError>;
       const extra = { status: a.status, vendorType: a.vendorCode };
-      const said = client.http.redactor.text(e.message);
+      // Error messages are redacted when the HTTP core builds them.
+      const said = e.message;
       if (a.status === 404) {
         const state = await auditState(client, id);
         if (state === "unknown") return result("not-found", `no session has the id ${id} (SPS: SessionCouldNotBeFound; the audit trail has no such session)`, extra);

@@ -115,7 +115,7 @@ describe("senhasegura fault matrix (list and drop)", () => {
     const c = clientFor(e);
     try {
       const r = await listRemoteSessions(c);
-      if (r.status !== "done") throw new Error(r.detail);
+      if (r.outcome !== "done") throw new Error(r.detail);
       return r.value.find((s) => s.sessionId === ACTIVE)?.active;
     } finally {
       await c.close();
@@ -167,7 +167,7 @@ describe("senhasegura fault matrix (list and drop)", () => {
       if (warm) await listRemoteSessions(c);
       arrange(emu);
       const r = act === "list" ? await listRemoteSessions(c) : await dropSession(c, ACTIVE);
-      expect(r.status).toBe(status);
+      expect(r.outcome).toBe(status);
       // A 401 means the appliance refused before acting, so sending the drop again is safe; any other
       // failure is read back instead (the 500 row).
       if (act === "drop") expect(emu.log.find("DELETE /iso/session/drop").map((e) => e.status)).toEqual(tokens === 2 ? [401, 200] : [500]);
@@ -185,7 +185,7 @@ describe("senhasegura fault matrix (list and drop)", () => {
       emu.faults.plan("DELETE /iso/session/drop", { kind: "delay", ms: 2500 });
       const r = await dropSession(c, ACTIVE);
       // The appliance is still working on it when the client gives up: the read-back sees it active.
-      expect(r.status).toBe("failed");
+      expect(r.outcome).toBe("failed");
       expect(r.detail).toBe(
         `drop session ${ACTIVE}: the session is still active after the error: senhasegura DELETE /iso/session/drop/${ACTIVE}: no response headers in time (timeouts.headersMs)`,
       );
@@ -203,7 +203,7 @@ describe("senhasegura fault matrix (list and drop)", () => {
     const c = clientFor(emu);
     const r = await listRemoteSessions(c);
     await c.close();
-    expect(r.status).toBe("failed");
+    expect(r.outcome).toBe("failed");
     expect(r.detail).toBe("list remote sessions: senhasegura GET /iso/session/remotesessions: 500 Service Unavailable: IIS: The service is unavailable.");
   });
 
@@ -215,9 +215,9 @@ describe("senhasegura fault matrix (list and drop)", () => {
     const c = clientFor(emu, { caCertificates: path.join(TLS_DIR, ca) });
     const r = await dropSession(c, ACTIVE);
     await c.close();
-    if (works) expect(r.status).toBe("done");
+    if (works) expect(r.outcome).toBe("done");
     else {
-      expect(r.status).toBe("failed");
+      expect(r.outcome).toBe("failed");
       expect(r.detail).toMatch(/is not trusted \(\w+\); the configured caCertificates bundle does not verify it/);
       const err = (r as { error?: unknown }).error;
       expect(PamError.isInstance(err) && err instanceof ConnectionError).toBe(true);
@@ -225,6 +225,6 @@ describe("senhasegura fault matrix (list and drop)", () => {
     const check = clientFor(emu, { caCertificates: path.join(TLS_DIR, "ca.pem") });
     const listed = await listRemoteSessions(check);
     await check.close();
-    expect(listed.status === "done" && listed.value.find((s) => s.sessionId === ACTIVE)?.active).toBe(!works);
+    expect(listed.outcome === "done" && listed.value.find((s) => s.sessionId === ACTIVE)?.active).toBe(!works);
   });
 });

@@ -1,6 +1,7 @@
 import {
   ApiError,
   AuthError,
+  ConfigError,
   ConflictError,
   ConnectionError,
   NotFoundError,
@@ -8,11 +9,16 @@ import {
   PermissionError,
   RateLimitError,
   Redactor,
+  ResponseTooLargeError,
   ServerError,
+  TimeoutError,
+  TransportError,
   apiErrorClassFor,
   bodyExcerpt,
   errorFromResponse,
 } from "../../provider/http";
+import { SessionRunError } from "../../provider/sessions/types";
+import { SpsLockHeldError, SpsSessionLostError } from "../../provider/sps/errors";
 
 describe("error hierarchy", () => {
   it("recognises errors from another copy of the module by brand, where instanceof fails", () => {
@@ -26,6 +32,46 @@ describe("error hierarchy", () => {
     expect(PamError.isInstance(new Error("plain"))).toBe(false);
     expect(PamError.isInstance({ code: "HTTP_NOT_FOUND" })).toBe(false);
     expect(PamError.isInstance(null)).toBe(false);
+  });
+
+  it("gives every exported error class its own brand: X.isInstance holds for X and its subclasses, across copies, never by name", () => {
+    let Other: typeof import("../../provider/http/errors") | undefined;
+    let OtherSps: typeof import("../../provider/sps/errors") | undefined;
+    let OtherSessions: typeof import("../../provider/sessions/types") | undefined;
+    jest.isolateModules(() => {
+      Other = require("../../provider/http/errors");
+      OtherSps = require("../../provider/sps/errors");
+      OtherSessions = require("../../provider/sessions/types");
+    });
+    const root = require("../../provider") as Record<string, unknown>;
+    const classes = Object.entries(root).filter(([, v]) => typeof v === "function" && (v as { prototype?: unknown }).prototype instanceof Error) as [string, typeof PamError][];
+    expect(classes.length).toBeGreaterThanOrEqual(19);
+    const brands = new Set<symbol>();
+    for (const [name, cls] of classes) {
+      // Declared on the class itself, spelled out (a minifier may rename classes; the brand stays).
+      expect([name, Object.prototype.hasOwnProperty.call(cls, "brand")]).toEqual([name, true]);
+      brands.add((cls as unknown as { brand: symbol }).brand);
+    }
+    expect(brands.size).toBe(classes.length);
+
+    const init = { vendor: "sps", method: "GET", path: "/x" };
+    const foreignConn = new Other!.ConnectionError({ ...init, code: "CONNECTION_REFUSED", detail: "refused" });
+    const foreignAuth = new Other!.AuthError({ ...init, status: 401 });
+    expect(foreignConn instanceof ConnectionError).toBe(false);
+    expect(ConnectionError.isInstance(foreignConn)).toBe(true);
+    expect(TransportError.isInstance(foreignConn)).toBe(true);
+    expect(TimeoutError.isInstance(foreignConn)).toBe(false);
+    expect(ApiError.isInstance(foreignConn)).toBe(false);
+    expect(AuthError.isInstance(foreignAuth) && ApiError.isInstance(foreignAuth) && PamError.isInstance(foreignAuth)).toBe(true);
+    expect(NotFoundError.isInstance(foreignAuth)).toBe(false);
+    expect(SpsLockHeldError.isInstance(new OtherSps!.SpsLockHeldError("held"))).toBe(true);
+    expect(SpsSessionLostError.isInstance(new OtherSps!.SpsLockHeldError("held"))).toBe(false);
+    expect(SessionRunError.isInstance(new OtherSessions!.SessionRunError("auth", "refused"))).toBe(true);
+    // A look-alike by name or code is not one of ours.
+    const fake = Object.assign(new Error("x"), { name: "ConnectionError", code: "CONNECTION_REFUSED" });
+    expect(ConnectionError.isInstance(fake) || PamError.isInstance(fake)).toBe(false);
+    expect(ConfigError.isInstance(new ConfigError("baseUrl", "is missing"))).toBe(true);
+    expect(Object.prototype.hasOwnProperty.call(ResponseTooLargeError, "brand")).toBe(true);
   });
 
   it("picks the subclass and stable code from the status table", () => {

@@ -10,7 +10,7 @@ describe("senhasegura client authentication", () => {
 
   it("fetches one OAuth 2.0 token with body credentials and reuses it", async () => {
     const c = clientFor(emu);
-    for (let i = 0; i < 3; i++) expect((await listRemoteSessions(c)).status).toBe("done");
+    for (let i = 0; i < 3; i++) expect((await listRemoteSessions(c)).outcome).toBe("done");
     expect(tokenCalls()).toBe(1);
     expect(c.credentialMode).toBe("body");
     expect(emu.calls.filter((x) => x.auth === "token-body" && x.ok)).toHaveLength(1);
@@ -35,7 +35,7 @@ describe("senhasegura client authentication", () => {
     await listRemoteSessions(c);
     emu.clock.advance(601_000);
     const r = await listRemoteSessions(c);
-    expect(r.status).toBe("done");
+    expect(r.outcome).toBe("done");
     expect(tokenCalls()).toBe(2);
     expect(emu.calls.filter((x) => x.auth === "bearer").map((x) => x.reason ?? "ok")).toEqual(["ok", "expired token", "ok"]);
     await c.close();
@@ -46,7 +46,7 @@ describe("senhasegura client authentication", () => {
     emu.controls.revokeTokens();
     emu.faults.failNext("GET /iso/session/remotesessions", 401, { response: { status: 401, message: "Client authentication failed", error: true } }, 5);
     const r = await listRemoteSessions(c);
-    expect(r.status).toBe("denied");
+    expect(r.outcome).toBe("denied");
     expect(emu.log.count("GET /iso/session/remotesessions")).toBe(2);
     await c.close();
   });
@@ -55,11 +55,11 @@ describe("senhasegura client authentication", () => {
     const basicOnly = await startEmulator({ bodyCredentials: false, tokenTtlSec: 600 });
     try {
       const c = clientFor(basicOnly);
-      expect((await listRemoteSessions(c)).status).toBe("done");
+      expect((await listRemoteSessions(c)).outcome).toBe("done");
       expect(c.credentialMode).toBe("basic");
       expect(basicOnly.calls.filter((x) => x.auth.startsWith("token")).map((x) => `${x.auth}:${x.ok}`)).toEqual(["token-body:false", "token-basic:true"]);
       basicOnly.controls.revokeTokens();
-      expect((await listRemoteSessions(c)).status).toBe("done");
+      expect((await listRemoteSessions(c)).outcome).toBe("done");
       expect(basicOnly.calls.filter((x) => x.auth.startsWith("token")).map((x) => x.auth)).toEqual(["token-body", "token-basic", "token-basic"]);
       await c.close();
     } finally {
@@ -71,9 +71,9 @@ describe("senhasegura client authentication", () => {
     const lines: string[] = [];
     const c = clientFor(emu, { clientSecret: "wrong-secret-123456" }, { log: (m) => lines.push(m) });
     const r = await listRemoteSessions(c);
-    expect(r.status).toBe("denied");
+    expect(r.outcome).toBe("denied");
     expect(r.detail).toContain("401");
-    const text = JSON.stringify([r.detail, r.status === "done" ? "" : r.error?.message, lines]);
+    const text = JSON.stringify([r.detail, r.outcome === "done" ? "" : r.error?.message, lines]);
     expect(text).not.toContain("wrong-secret-123456");
     expect(text).not.toContain(Buffer.from(`${OAUTH2.clientId}:wrong-secret-123456`).toString("base64"));
     await c.close();
@@ -82,7 +82,7 @@ describe("senhasegura client authentication", () => {
   it("signs requests with OAuth 1.0a that the emulator verifies", async () => {
     const c = clientFor(emu, { ...OAUTH1 });
     expect(c.authKind).toBe("oauth1");
-    expect((await listRemoteSessions(c)).status).toBe("done");
+    expect((await listRemoteSessions(c)).outcome).toBe("done");
     expect(emu.calls.at(-1)).toMatchObject({ auth: "oauth1", ok: true, signatureValid: true });
     expect(tokenCalls()).toBe(0);
     await c.close();
@@ -95,7 +95,7 @@ describe("senhasegura client authentication", () => {
       strict.faults.plan("GET /iso/session/remotesessions", { kind: "drop-after" });
       const c = clientFor(strict, { ...OAUTH1 });
       const r = await listRemoteSessions(c);
-      expect(r.status).toBe("done");
+      expect(r.outcome).toBe("done");
       const sent = strict.log.entries.filter((e) => e.path === "/iso/session/remotesessions");
       expect(sent.map((e) => e.status)).toEqual([-1, 200]);
       expect(strict.calls.at(-1)).toMatchObject({ auth: "oauth1", ok: true, signatureValid: true });
@@ -108,7 +108,7 @@ describe("senhasegura client authentication", () => {
   it("reports a wrong OAuth 1.0a signature as denied", async () => {
     const c = clientFor(emu, { ...OAUTH1, tokenSecret: "not-the-token-secret" });
     const r = await listRemoteSessions(c);
-    expect(r.status).toBe("denied");
+    expect(r.outcome).toBe("denied");
     expect(emu.calls.at(-1)).toMatchObject({ auth: "oauth1", signatureValid: false });
     await c.close();
   });
@@ -122,7 +122,7 @@ describe("senhasegura client authentication", () => {
     emu.controls.unexpectedErrorNext("GET /iso/session/remotesessions", 2);
     const e2 = await listRemoteSessions(c2);
     const e1 = await listRemoteSessions(c1);
-    const text = JSON.stringify([lines, e1, e2, e1.status !== "done" && e1.error?.message, e2.status !== "done" && e2.error?.message]);
+    const text = JSON.stringify([lines, e1, e2, e1.outcome !== "done" && e1.error?.message, e2.outcome !== "done" && e2.error?.message]);
     expect(lines.length).toBeGreaterThan(4);
     const secrets = [OAUTH2.clientSecret, OAUTH1.consumerSecret, OAUTH1.token, OAUTH1.tokenSecret, ...emu.auth.issuedTokens()];
     for (const s of secrets) expect(text).not.toContain(s);

@@ -16,20 +16,20 @@ describe("senhasegura sandbox over HTTPS", () => {
       expect(sb.env.SENHASEGURA_URL).toBe(`https://127.0.0.1:${Number(process.env.PAM_SANDBOX_PORT_BASE) + 2}`);
       const c = new SenhaseguraClient(senhaseguraConnectionFromEnv(sb.env));
       const listed = await listRemoteSessions(c);
-      if (listed.status !== "done") throw new Error(listed.detail);
+      if (listed.outcome !== "done") throw new Error(listed.detail);
       expect(listed.value.map((s) => s.active)).toEqual([false, true, true, false]);
-      expect((await dropSession(c, listed.value[1].sessionId)).status).toBe("done");
+      expect((await dropSession(c, listed.value[1].sessionId)).outcome).toBe("done");
       await c.close();
       const { SENHASEGURA_CLIENT_ID: _a, SENHASEGURA_CLIENT_SECRET: _b, ...oauth1Env } = sb.env;
       const c1 = new SenhaseguraClient(senhaseguraConnectionFromEnv(oauth1Env));
       expect(c1.authKind).toBe("oauth1");
-      expect((await listRemoteSessions(c1)).status).toBe("done");
+      expect((await listRemoteSessions(c1)).outcome).toBe("done");
       await c1.close();
       const wrongCa = new SenhaseguraClient(senhaseguraConnectionFromEnv({ ...sb.env, SENHASEGURA_CA_CERTIFICATES: path.resolve(__dirname, "../fixtures/tls/other-ca.pem") }));
       const bad = await listRemoteSessions(wrongCa);
-      expect(bad.status).toBe("failed");
-      expect(bad.status !== "done" && bad.error).toBeInstanceOf(ConnectionError);
-      expect(bad.status !== "done" && bad.error?.code).toBe("TLS_VERIFY_FAILED");
+      expect(bad.outcome).toBe("failed");
+      expect(bad.outcome !== "done" && bad.error).toBeInstanceOf(ConnectionError);
+      expect(bad.outcome !== "done" && bad.error?.code).toBe("TLS_VERIFY_FAILED");
       await wrongCa.close();
     } finally {
       await sb.close();

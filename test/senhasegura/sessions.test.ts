@@ -2,8 +2,8 @@ import { dropSession, getRemoteSession, listRemoteSessions, type RemoteSession }
 import type { SenhaseguraEmulator, SenhaseguraProfile, SessionPrefix } from "../emulators/senhasegura";
 import { ACTIVE, clientFor, ENDED, OAUTH1, READER, startEmulator } from "./helpers";
 
-function done<T>(o: { status: string; value?: T; detail: string }): T {
-  if (o.status !== "done") throw new Error(`expected done, got ${o.status}: ${o.detail}`);
+function done<T>(o: { outcome: string; value?: T; detail: string }): T {
+  if (o.outcome !== "done") throw new Error(`expected done, got ${o.outcome}: ${o.detail}`);
   return o.value as T;
 }
 
@@ -36,16 +36,16 @@ describe("senhasegura session helpers", () => {
     const c = clientFor(emu);
     expect(done<RemoteSession>(await getRemoteSession(c, 4)).sessionId).toBe(ENDED);
     const missing = await getRemoteSession(c, "999");
-    expect(missing.status).toBe("not-found");
+    expect(missing.outcome).toBe("not-found");
     const wrongKind = await getRemoteSession(c, ACTIVE);
-    expect(wrongKind.status).toBe("failed");
+    expect(wrongKind.outcome).toBe("failed");
     expect(wrongKind.detail).toContain("1003");
     await c.close();
   });
 
   it("drops an active session; the list then shows it ended", async () => {
     const c = clientFor(emu);
-    expect((await dropSession(c, ACTIVE)).status).toBe("done");
+    expect((await dropSession(c, ACTIVE)).outcome).toBe("done");
     const s = done<RemoteSession[]>(await listRemoteSessions(c)).find((x) => x.sessionId === ACTIVE)!;
     expect(s.active).toBe(false);
     await c.close();
@@ -54,7 +54,7 @@ describe("senhasegura session helpers", () => {
   it("reports the 500 for an ended session as already, after re-listing", async () => {
     const c = clientFor(emu);
     const r = await dropSession(c, ENDED);
-    expect(r.status).toBe("already");
+    expect(r.outcome).toBe("already");
     expect(r.detail).toContain("not active");
     expect(emu.log.entries.map((e) => `${e.method} ${e.path}`).slice(-2)).toEqual([`DELETE /iso/session/drop/${ENDED}`, "GET /iso/session/remotesessions"]);
     await c.close();
@@ -63,17 +63,17 @@ describe("senhasegura session helpers", () => {
   it("reports the 500 for an unknown session as not-found: 'not active or unknown'", async () => {
     const c = clientFor(emu);
     const r = await dropSession(c, "c".repeat(40));
-    expect(r.status).toBe("not-found");
+    expect(r.outcome).toBe("not-found");
     expect(r.detail).toContain("not active or unknown");
     await c.close();
   });
 
   it("path-escapes the session_id and refuses '..' without sending", async () => {
     const c = clientFor(emu);
-    expect((await dropSession(c, "x/../y z")).status).toBe("not-found");
+    expect((await dropSession(c, "x/../y z")).outcome).toBe("not-found");
     expect(emu.log.find("DELETE").at(-1)?.path).toBe("/iso/session/drop/x%2F..%2Fy%20z");
     const before = emu.log.entries.length;
-    expect((await dropSession(c, "..")).status).toBe("failed");
+    expect((await dropSession(c, "..")).outcome).toBe("failed");
     expect(emu.log.entries.length).toBe(before);
     await c.close();
   });
@@ -82,7 +82,7 @@ describe("senhasegura session helpers", () => {
     const c = clientFor(emu);
     emu.controls.unexpectedErrorNext("DELETE /iso/session/drop");
     const r = await dropSession(c, ACTIVE);
-    expect(r.status).toBe("failed");
+    expect(r.outcome).toBe("failed");
     expect(r.detail).toContain("Unexpected error.");
     await c.close();
   });
@@ -91,7 +91,7 @@ describe("senhasegura session helpers", () => {
     const c = clientFor(emu);
     emu.faults.plan("DELETE /iso/session/drop", { kind: "drop-after" });
     const r = await dropSession(c, ACTIVE);
-    expect(r.status).toBe("already");
+    expect(r.outcome).toBe("already");
     expect(emu.store.getBySessionId(ACTIVE)?.endMs).toBeDefined();
     await c.close();
   });
@@ -100,12 +100,12 @@ describe("senhasegura session helpers", () => {
     const alt = await startEmulator({ deniedStatus });
     try {
       const c = clientFor(alt, { clientId: READER.clientId, clientSecret: READER.clientSecret });
-      expect((await listRemoteSessions(c)).status).toBe("done");
+      expect((await listRemoteSessions(c)).outcome).toBe("done");
       const r = await dropSession(c, ACTIVE);
-      expect(r.status).toBe("denied");
+      expect(r.outcome).toBe("denied");
       expect(alt.log.count("GET /iso/session/remotesessions")).toBe(1);
       alt.controls.setScopes(READER.clientId, []);
-      expect((await listRemoteSessions(c)).status).toBe("denied");
+      expect((await listRemoteSessions(c)).outcome).toBe("denied");
       await c.close();
     } finally {
       await alt.close();
@@ -116,8 +116,8 @@ describe("senhasegura session helpers", () => {
     const iso = await startEmulator({ prefixes: ["/iso"] });
     try {
       const c = clientFor(iso, { pathPrefix: "/api/pam" });
-      expect((await listRemoteSessions(c)).status).toBe("unsupported");
-      expect((await dropSession(c, ACTIVE)).status).toBe("unsupported");
+      expect((await listRemoteSessions(c)).outcome).toBe("unsupported");
+      expect((await dropSession(c, ACTIVE)).outcome).toBe("unsupported");
       await c.close();
     } finally {
       await iso.close();
@@ -128,8 +128,8 @@ describe("senhasegura session helpers", () => {
     const c = clientFor(emu);
     emu.faults.failNext("GET /iso/session/remotesessions", 200, { response: { status: 200, message: "boom", error: false, erro: true }, remote_sessions: [] });
     const r = await listRemoteSessions(c);
-    expect(r.status).toBe("failed");
-    expect(r.status !== "done" && r.error?.code).toBe("SENHASEGURA_ENVELOPE_ERROR");
+    expect(r.outcome).toBe("failed");
+    expect(r.outcome !== "done" && r.error?.code).toBe("SENHASEGURA_ENVELOPE_ERROR");
     await c.close();
   });
 
@@ -161,8 +161,8 @@ describe("senhasegura helpers across prefixes and profiles", () => {
         await c.close();
       }
       const c = clientFor(emu, { pathPrefix });
-      expect((await dropSession(c, ACTIVE)).status).toBe("done");
-      expect((await dropSession(c, ACTIVE)).status).toBe("already");
+      expect((await dropSession(c, ACTIVE)).outcome).toBe("done");
+      expect((await dropSession(c, ACTIVE)).outcome).toBe("already");
       await c.close();
     } finally {
       await emu.close();

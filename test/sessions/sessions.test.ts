@@ -5,6 +5,7 @@ import { createSessionTarget, loadTargetConnection, SessionRunError, withSession
 import { runPool } from "../../provider/sessions/pool";
 import { TLS_DIR } from "../emulators/common/server";
 import { createSpsEmulator, type SpsEmulator } from "../emulators/sps";
+import { PW, startPvwa } from "../cyberark/helpers";
 
 describe("runPool", () => {
   it("never runs more than the limit at once and keeps input order", async () => {
@@ -89,6 +90,24 @@ describe("createSessionTarget", () => {
       await expect(t.list()).rejects.toMatchObject({ kind: "auth" });
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe("results leaving the module", () => {
+  it("are redacted once, at the boundary: a password pasted as an id never comes back in a detail", async () => {
+    const emu = await startPvwa();
+    try {
+      const streamed: string[] = [];
+      // The vendor helper quotes the id it could not find; the module masks the connection's secrets.
+      const results = await withSessionTarget("cyberark", emu.conn("suspender"), (t) => t.suspend([`x${PW.suspender}`], { onResult: (r) => streamed.push(r.detail) }));
+      expect(results).toEqual([expect.objectContaining({ outcome: "not-found" })]);
+      for (const detail of [results[0].detail, ...streamed]) {
+        expect(detail).not.toContain(PW.suspender);
+        expect(detail).toMatch(/no live session has SessionID or SessionGuid/);
+      }
+    } finally {
+      await emu.close();
     }
   });
 });
