@@ -232,7 +232,8 @@ Options:
 
 List filters (client-side, case-insensitive, combined):
       --user U         the session's user contains U
-      --host H         the target host or account contains H (--target names the appliance)
+      --host H         the target host or account contains H (a host filter is --host, not --target:
+                       -t/--target already selects the vendor)
       --protocol P     the protocol is P (ssh, rdp, ...)
       --since S        started within S (90s, 30m, 2h, 1d) or since an ISO 8601 time with a zone
   Times are ISO 8601 with an offset. senhasegura sends local time without a zone: set

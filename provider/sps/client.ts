@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { AuthError, ConflictError, HttpClient, NotFoundError, pathSegment, type DebugLog, type RequestOptions } from "../http";
+import { nameKey } from "../validation/names";
 import type { SpsConnection } from "./connection";
 import { SpsLockHeldError, SpsSessionLostError } from "./errors";
 import {
@@ -199,7 +200,7 @@ export class SpsClient implements TransactionClient {
   private async findByName<T extends { body: { name: string } }>(collection: string, get: (key: string) => Promise<T | undefined>, name: string, inTransaction: boolean): Promise<T | undefined> {
     for (const k of await this.listKeys(collection, inTransaction)) {
       const item = await get(k);
-      if (item?.body.name === name) return item;
+      if (item && nameKey(item.body.name) === nameKey(name)) return item; // NFC/NFD twins are one name
     }
     return undefined;
   }
@@ -254,7 +255,7 @@ export class SpsClient implements TransactionClient {
   /** Username → key as the open transaction sees it (shared by every group that names members). */
   async stagedUserKeysByName(): Promise<Map<string, string>> {
     const byName = new Map<string, string>();
-    for (const u of (await this.stagedUsers()).values()) byName.set(u.body.name, u.key);
+    for (const u of (await this.stagedUsers()).values()) byName.set(nameKey(u.body.name), u.key); // keyed by nameKey (NFC)
     return byName;
   }
 

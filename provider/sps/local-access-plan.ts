@@ -4,6 +4,8 @@
  * ordering and "write only what changed" rules are property-tested (test/sps/local-access-plan.test.ts).
  */
 
+import { nameKey } from "../validation/names";
+
 export interface AccessUser {
   name: string;
   adopt?: boolean;
@@ -162,7 +164,7 @@ export function planAccess(d: AccessDesired, old: AccessRecord, facts: SpsFacts 
       if (userChanged(d, old, id)) writes.push({ kind: "update-user", id, key, name: u.name, setPassword: passwordChanged(d, old, id) });
       continue;
     }
-    const existing = u.adopt ? facts.userKeyByName?.get(u.name) : undefined;
+    const existing = u.adopt ? facts.userKeyByName?.get(nameKey(u.name)) : undefined;
     if (existing !== undefined) {
       userKeys[id] = existing;
       // Adopted: the password is left alone unless the program gives one.
@@ -182,7 +184,7 @@ export function planAccess(d: AccessDesired, old: AccessRecord, facts: SpsFacts 
   const refsOf = (id: string, g: AccessGroup): MemberRef[] => {
     const refs: MemberRef[] = (g.members ?? []).map((m) => (userKeys[m] !== undefined ? { key: userKeys[m] } : { userId: m }));
     for (const n of g.memberNames ?? []) {
-      const k = facts.userKeyByName?.get(n);
+      const k = facts.userKeyByName?.get(nameKey(n));
       if (k === undefined) errors.push(`groups.${id}.memberNames: no SPS local user is named "${n}"; create it first, or declare it in users and list its id in members`);
       else if (deleted.has(k)) errors.push(`groups.${id}.memberNames: "${n}" is deleted by this operation; remove it from memberNames`);
       else if (!refs.some((r) => "key" in r && r.key === k)) refs.push({ key: k });
@@ -209,7 +211,7 @@ export function planAccess(d: AccessDesired, old: AccessRecord, facts: SpsFacts 
       }
       continue;
     }
-    const existing = g.adoptExisting ? facts.groups?.find((x) => x.name === g.name) : undefined;
+    const existing = g.adoptExisting ? facts.groups?.find((x) => nameKey(x.name) === nameKey(g.name)) : undefined;
     const members = refsOf(id, g);
     if (!existing) {
       writes.push({ kind: "create-group", id, name: g.name, members });

@@ -6,6 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { randomUUID } from "crypto";
 import { z } from "zod";
 import { applianceChanged, checkInputs, hasUnknown, isUnknown, jsonSafe } from "../dynamic/inputs";
+import { nameKey } from "../validation/names";
 import { GROUPS, USERS, type SpsClient } from "./client";
 import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
 import type { StagedOperation } from "./coordinator";
@@ -116,12 +117,12 @@ async function findPrunable(client: SpsClient, keep: { users: Set<string>; group
   const out = emptyPrune();
   for (const k of await client.listKeys(USERS)) {
     const u = await client.getUser(k);
-    if (u && !PROTECTED_USERS.has(u.body.name) && !keep.users.has(u.body.name)) out.users[u.body.name] = u.key;
+    if (u && !PROTECTED_USERS.has(u.body.name) && !keep.users.has(nameKey(u.body.name))) out.users[u.body.name] = u.key;
   }
   const aclGroups = new Set(await client.read({ method: "GET", path: "/api/configuration/aaa/acls", schema: aclsSchema }));
   for (const k of await client.listKeys(GROUPS)) {
     const g = await client.getGroup(k);
-    if (g && !BUILTIN_GROUPS.has(g.body.name) && !aclGroups.has(g.body.name) && !keep.groups.has(g.body.name)) out.groups[g.body.name] = g.key;
+    if (g && !BUILTIN_GROUPS.has(g.body.name) && !aclGroups.has(g.body.name) && !keep.groups.has(nameKey(g.body.name))) out.groups[g.body.name] = g.key;
   }
   return out;
 }
@@ -136,10 +137,10 @@ export async function check(olds: Record<string, unknown> | undefined, news: Rec
   const old = (olds ?? {}) as Partial<Inputs>;
   // Names declared now or before (a rename's old name is still ours until the update applies it).
   const keep = { users: new Set<string>(), groups: new Set<string>() };
-  for (const u of [...Object.values(i.users), ...Object.values(old.users ?? {})]) keep.users.add(u.name);
+  for (const u of [...Object.values(i.users), ...Object.values(old.users ?? {})]) keep.users.add(nameKey(u.name));
   for (const g of [...Object.values(i.groups), ...Object.values(old.groups ?? {})]) {
-    keep.groups.add(g.name);
-    for (const n of g.memberNames ?? []) keep.users.add(n);
+    keep.groups.add(nameKey(g.name));
+    for (const n of g.memberNames ?? []) keep.users.add(nameKey(n));
   }
   const target = targetFor(i.connection, ctx);
   const pruned = await target.coordinator.read((c) => findPrunable(c, keep));

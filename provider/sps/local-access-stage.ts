@@ -10,6 +10,7 @@ import { GROUPS, USERS, type SpsClient } from "./client";
 import { SpsRefusedError } from "./errors";
 import { factsNeeded, planAccess, type AccessDesired, type AccessRecord, type MemberRef, type SpsFacts, type SpsGroupFact, type Write } from "./local-access-plan";
 import { passwordRefSchema, type UserItem } from "./schemas";
+import { nameKey } from "../validation/names";
 
 /** What one staging produced; the outputs are built from it after the commit. */
 export interface AccessStaged {
@@ -39,7 +40,7 @@ async function readFacts(client: SpsClient, need: { users: boolean; groups: bool
     const byName = new Map<string, string>();
     for (const k of await client.listKeys(USERS, true)) {
       const u = await client.getUser(k, true);
-      if (u) byName.set(u.body.name, u.key);
+      if (u) byName.set(nameKey(u.body.name), u.key); // NFC/NFD twins are one name
     }
     facts.userKeyByName = byName;
   }

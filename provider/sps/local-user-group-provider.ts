@@ -15,7 +15,7 @@ import { groupExistsError } from "./adoption";
 import { SpsRefusedError } from "./errors";
 import { claimObjects, configureSps, effectiveUrl, explainNameTaken, partialCreateOnUnknownCommit, targetFor, withStoredConnection, type SpsProviderContext } from "./provider-context";
 import type { GroupItem } from "./schemas";
-import { NAME_LIMITS, nameIssue, nfcInputs } from "../validation/names";
+import { NAME_LIMITS, nameIssue, nameKey, nfcInputs } from "../validation/names";
 
 export const configure = configureSps;
 
@@ -100,7 +100,7 @@ async function resolveMembers(client: SpsClient, inputs: Inputs): Promise<string
   if (names.length) {
     const byName = await client.stagedUserKeysByName();
     for (const n of names) {
-      const k = byName.get(n);
+      const k = byName.get(nameKey(n));
       if (!k) throw new SpsRefusedError(`memberNames: no SPS local user is named "${n}"; create it first (or list its key in members)`);
       if (!keys.includes(k)) keys.push(k);
     }
@@ -124,7 +124,7 @@ function createOp(inputs: Inputs): StagedOperation<Staged> {
     async stage(client, touched) {
       const memberKeys = await resolveMembers(client, inputs);
       // Looked up in the staged view before anything is written, so a clash fails here, naming the fix.
-      const existing = [...(await client.stagedGroups()).values()].find((g) => g.body.name === inputs.name);
+      const existing = [...(await client.stagedGroups()).values()].find((g) => nameKey(g.body.name) === nameKey(inputs.name));
       if (existing && !inputs.adoptExisting) throw groupExistsError(inputs.name, existing.key);
       if (existing) {
         const before = existing.body.members;
@@ -191,7 +191,7 @@ export async function update(id: string, olds: LocalUserGroupOutputs, news: Inpu
     },
     async verify(client) {
       const g = await client.getGroup(id);
-      return g && g.body.name === news.name ? { key: id, memberKeys: g.body.members, adopted: olds.adopted ?? false, adoptedMembers: olds.adoptedMembers ?? null } : undefined;
+      return g && nameKey(g.body.name) === nameKey(news.name) ? { key: id, memberKeys: g.body.members, adopted: olds.adopted ?? false, adoptedMembers: olds.adoptedMembers ?? null } : undefined;
     },
   });
   return { outs: outputs(news, r, ctx) };
@@ -201,7 +201,7 @@ export async function read(id: string, props: Partial<LocalUserGroupOutputs>, ct
   pathSegment(id, "SpsLocalUserGroup id (the SPS key)"); // a "." or ".." id would address the collection: refuse before logging in
   const g: GroupItem | undefined = await withStoredConnection(props.connection, ctx, (t) => t.coordinator.read((c) => c.getGroup(id)));
   if (!g) return { id: "", props: {} };
-  const inSync = props.memberKeys === undefined || (sameSet(props.memberKeys, g.body.members) && (props.name === undefined || props.name === g.body.name));
+  const inSync = props.memberKeys === undefined || (sameSet(props.memberKeys, g.body.members) && (props.name === undefined || nameKey(props.name) === nameKey(g.body.name)));
   return {
     id: g.key,
     props: jsonSafe({
@@ -225,7 +225,7 @@ export async function read(id: string, props: Partial<LocalUserGroupOutputs>, ct
 async function declaredKeys(client: SpsClient, props: LocalUserGroupOutputs): Promise<string[]> {
   const names = props.memberNames ?? [];
   const byName = names.length ? await client.stagedUserKeysByName() : new Map<string, string>();
-  return [...(props.members ?? []), ...names.flatMap((n) => byName.get(n) ?? [])];
+  return [...(props.members ?? []), ...names.flatMap((n) => byName.get(nameKey(n)) ?? [])];
 }
 
 /**

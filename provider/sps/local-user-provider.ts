@@ -116,7 +116,7 @@ function createOp(inputs: Inputs): StagedOperation<Staged> {
     label: label(inputs.name),
     async stage(client: SpsClient, touched: Set<string>) {
       // Looked up in the staged view before anything is written, so a name clash fails here, naming the fix, not at commit.
-      const existing = [...(await client.stagedUsers()).values()].find((u) => u.body.name === inputs.name);
+      const existing = [...(await client.stagedUsers()).values()].find((u) => nameKey(u.body.name) === nameKey(inputs.name));
       if (existing && !inputs.adopt) throw userExistsError(inputs.name, existing.key);
       if (existing) {
         touched.add(existing.key);
@@ -184,7 +184,7 @@ function updateOp(key: string, olds: LocalUserOutputs, news: Inputs): StagedOper
     },
     async verify(client) {
       const u = await client.getUser(key);
-      if (!u || u.body.name !== news.name) return undefined;
+      if (!u || nameKey(u.body.name) !== nameKey(news.name)) return undefined;
       if (!passwordManaged(news)) return { passwordKey: null };
       const seen = passwordKeyOf(u);
       return seen && (!newPassword || seen !== previousPasswordKey) ? { passwordKey: seen } : undefined;

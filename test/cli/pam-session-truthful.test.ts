@@ -144,6 +144,12 @@ describe("CyberArk PVWA: ergonomics and truthful outcomes", () => {
     expect(help.stdout).toMatch(/close \| drop \| stop/);
     expect(help.stdout).toMatch(/--since S/);
     expect(help.stdout).toMatch(/CYBERARK_IDENTITY_URL/);
+    // The new forms: positional ids, aliases, filters, --timeout, --version; and why the host filter is --host.
+    expect(help.stdout).toMatch(/terminate -t <sps\|cyberark\|senhasegura> ID\.\.\./);
+    expect(help.stdout).toMatch(/--user U\] \[--host H\] \[--protocol P\] \[--since S\]/);
+    expect(help.stdout).toMatch(/--timeout T/);
+    expect(help.stdout).toMatch(/pam-session --version \| --help/);
+    expect(help.stdout).toMatch(/a host filter is --host, not --target:\s+-t\/--target already selects the vendor/);
   });
 });
 

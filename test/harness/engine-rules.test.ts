@@ -5,7 +5,7 @@ import { Deployment, type DesiredResource } from "./engine";
 import { FILE_THING_TYPE as TYPE, fileProvider } from "./file-provider";
 import { applyIgnoreChanges } from "./options";
 import { freshStateFile, repoHostCwd, serializeProvider } from "./serialize";
-import { ref, secret } from "./values";
+import { isSecret, ref, secret } from "./values";
 
 /** Engine behaviours beyond the wire protocol: resource options, URNs, pending deletes, stored config. */
 describe("harness engine rules", () => {
@@ -86,6 +86,21 @@ describe("harness engine rules", () => {
     await dep().up([thing("a", { name: "a2" }, { deleteBeforeReplace: false }), thing("bad", { fail: "quota" }, { dependsOn: ["a"] })]);
     await dep().destroy();
     expect(db()).toEqual({});
+  });
+
+  it("stores the inputs Check returned and diffs against them: a computed input shows in the preview and secrets stay secret", async () => {
+    const r = await dep().up([thing("c", { countStore: true, token: secret("ch3cked-t0ken") })]);
+    expect(r.failures).toEqual([]);
+    const stored = dep().state.get("c")!.inputs;
+    expect(stored).toMatchObject({ storeSize: 0, checkedOlds: "none" });
+    expect(isSecret(stored.token)).toBe(true); // secretness copied from the program's inputs (engine annotateSecrets)
+    expect(fs.readFileSync(stateFile, "utf8")).not.toContain("ch3cked-t0ken");
+    // The store now holds c itself: Check computes storeSize 1 against the stored 0, so the diff shows it.
+    const preview = await dep().up([thing("c", { countStore: true, token: secret("ch3cked-t0ken") })], { preview: true });
+    expect(preview.steps).toEqual([{ op: "update", name: "c", type: TYPE, keys: ["checkedOlds", "storeSize"] }]);
+    await dep().up([thing("c", { countStore: true, token: secret("ch3cked-t0ken") })]);
+    // Check received the stored (checked) inputs as olds, not the program's.
+    expect(dep().state.get("c")!.inputs).toMatchObject({ storeSize: 1, checkedOlds: "storeSize=0" });
   });
 
   it("keys state by URN: moving under a parent without an alias is a create plus a delete; with an alias it is the same resource", async () => {

@@ -7,7 +7,7 @@ import { formatResult } from "./format";
 import { PROVIDER_KEY, Semaphore, changedKeys, depsOf, propertyDepsOf, resolveRefs, sameJson } from "./graph";
 import { applyIgnoreChanges, inputsWithCondemned, protectedError, urnOf, type RegistrationOptions } from "./options";
 import { loadState, saveState, type StateResource } from "./state";
-import { StateCipher, containsSecret, isSecret, secret, unwrapSecrets } from "./values";
+import { StateCipher, annotateSecrets, containsSecret, isSecret, secret, unwrapSecrets } from "./values";
 
 export { changedKeys } from "./graph";
 export type { StateResource } from "./state";
@@ -271,14 +271,6 @@ export class Deployment {
         return await this.step(ctx, d, entered.urn, inputs, entered.deps, propertyDeps);
       } catch (e) {
         fail(d, e);
-        if (e instanceof HostCallError && e.initFailed && !preview) {
-          const inputs = { ...d.inputs, [PROVIDER_KEY]: d.provider };
-          // The engine annotates partial outputs with secrets like any other outputs (provider_plugin.go annotateSecrets).
-          const outputs = this.markSecrets(e.initFailed.properties, this.secretKeysOf(inputs, d.additionalSecretOutputs ?? []));
-          this.resources.set(entered.urn, {
-            ...this.entryBase(d, entered.urn, entered.deps, {}), id: e.initFailed.id, inputs, outputs, initErrors: e.initFailed.reasons,
-          });
-        }
         return undefined;
       } finally {
         sem.release();
@@ -360,8 +352,11 @@ export class Deployment {
     const secretKeys = this.secretKeysOf(news, d.additionalSecretOutputs ?? []);
     const plainNews = unwrapSecrets(news) as Props;
     const base = this.entryBase(d, urn, deps, propertyDeps);
-    const record = (id: string, outputs: Props) => {
-      const entry: StateResource = { ...base, id, inputs: news, outputs: this.markSecrets(outputs, secretKeys) };
+    // The engine stores the inputs Check returned (secretness copied back from the program's inputs,
+    // provider_plugin.go annotateSecrets) and diffs later operations against them, not the program's inputs.
+    const stored = (checkedInputs: Props) => annotateSecrets(checkedInputs, news);
+    const record = (id: string, outputs: Props, checkedInputs: Props) => {
+      const entry: StateResource = { ...base, id, inputs: stored(checkedInputs), outputs: this.markSecrets(outputs, secretKeys) };
       if (!preview) {
         if (old && old.urn !== urn && this.resources.get(old.urn) === old) this.resources.delete(old.urn); // moved by alias
         this.resources.set(urn, entry);
@@ -376,9 +371,17 @@ export class Deployment {
     };
     const create = async () => {
       const ins = await checked({});
-      if (preview) return record("", ins);
-      const c = await this.journal.track({ op: "create", urn, name: d.name, type: d.type }, () => host.create(urn, ins));
-      return record(c.id, c.properties);
+      if (preview) return record("", ins, ins);
+      try {
+        const c = await this.journal.track({ op: "create", urn, name: d.name, type: d.type }, () => host.create(urn, ins));
+        return record(c.id, c.properties, ins);
+      } catch (e) {
+        // A partial create is kept with its outputs (secrets annotated like any outputs) and init errors.
+        if (e instanceof HostCallError && e.initFailed) {
+          this.resources.set(urn, { ...base, id: e.initFailed.id, inputs: stored(ins), outputs: this.markSecrets(e.initFailed.properties, secretKeys), initErrors: e.initFailed.reasons });
+        }
+        throw e;
+      }
     };
 
     if (!old) {
@@ -399,9 +402,10 @@ export class Deployment {
     }
     // A partially created resource (init errors) is always updated at least (engine continueStepsFromDiff).
     if (old.initErrors && changes === "none") changes = "some";
-    const keys = changedKeys(old.inputs, news);
+    // What the CLI shows as `[diff: ~k]`: old stored (checked) inputs against the new checked inputs.
+    const keys = changedKeys(old.inputs, stored(ins));
     if (changes === "none") {
-      if (!preview) this.resources.set(urn, { ...old, ...base, id: old.id, inputs: news, outputs: old.outputs });
+      if (!preview) this.resources.set(urn, { ...old, ...base, id: old.id, inputs: stored(ins), outputs: old.outputs });
       if (!preview && old.urn !== urn) this.resources.delete(old.urn);
       result.steps.push({ op: "same", name: d.name, type: d.type });
       return old.outputs;
@@ -409,7 +413,10 @@ export class Deployment {
     if (diff.replaces.length > 0) {
       if (d.protect ?? old.protect) throw new Error(`unable to replace resource "${urn}" as it is currently marked for protection (replacement keys: ${diff.replaces.join(", ")})`);
       result.steps.push({ op: "replace", name: d.name, type: d.type, keys: diff.replaces });
-      if (preview) return record("", await checked({}));
+      if (preview) {
+        const replacement = await checked({});
+        return record("", replacement, replacement);
+      }
       const dbr = d.deleteBeforeReplace ?? diff.deleteBeforeReplace;
       if (dbr) {
         await this.deleteDependentsFirst(ctx, old);
@@ -423,9 +430,9 @@ export class Deployment {
       return outs;
     }
     result.steps.push({ op: "update", name: d.name, type: d.type, keys });
-    if (preview) return record(old.id, ins);
+    if (preview) return record(old.id, ins, ins);
     const u = await this.journal.track({ op: "update", urn, name: d.name, type: d.type, id: old.id }, () => host.update(urn, old.id, oldOutputs, ins, oldInputs));
-    return record(old.id, u.properties);
+    return record(old.id, u.properties, ins);
   }
 
   /**

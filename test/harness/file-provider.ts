@@ -10,13 +10,18 @@ export const fileProvider: pulumi.dynamic.ResourceProvider = {
     // Read config synchronously: the host races concurrent first calls (the host caches the provider before it awaits configure()).
     (this as any).label = req.config.get("label") ?? null;
   },
-  async check(_olds, news) {
+  async check(olds, news) {
     const failures = typeof news.value === "number" && news.value < 0 ? [{ property: "value", reason: "value must be >= 0; set a positive number" }] : [];
-    return { inputs: news, failures };
+    if (!news.countStore) return { inputs: news, failures };
+    // A computed input (like SpsLocalAccess's `pruned`): what the store holds at check time. `checkedOlds`
+    // tells which old inputs Check received (the engine sends the stored, checked ones).
+    const fs = require("fs");
+    const storeSize = fs.existsSync(news.store) ? Object.keys(JSON.parse(fs.readFileSync(news.store, "utf8"))).length : 0;
+    return { inputs: { ...news, storeSize, checkedOlds: olds.storeSize === undefined ? "none" : `storeSize=${olds.storeSize}` }, failures };
   },
   async diff(_id, olds, news) {
     const replaces = olds.name !== news.name ? ["name"] : [];
-    const changes = ["name", "value", "token", "store"].some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+    const changes = ["name", "value", "token", "store", "storeSize"].some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
     return { changes, replaces, deleteBeforeReplace: replaces.length > 0 };
   },
   async create(inputs) {

@@ -34,6 +34,25 @@ export function containsSecret(v: unknown): boolean {
   return false;
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v) && !isSecret(v);
+
+/**
+ * Copies secretness from `ins` onto `outs`, as the engine does with what a provider that does not accept
+ * secrets returns (pkg/resource/plugin/provider_plugin.go annotateSecrets): where both values are objects
+ * it recurses; otherwise an `outs` value whose `ins` counterpart contains a secret becomes secret whole.
+ * Keys only `outs` has (computed by the provider) stay as they are.
+ */
+export function annotateSecrets(outs: Record<string, unknown>, ins: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(outs).map(([k, out]) => {
+      if (!(k in ins) || isSecret(out)) return [k, out];
+      const inV = ins[k];
+      if (isPlainObject(out) && isPlainObject(inV)) return [k, annotateSecrets(out, inV)];
+      return [k, containsSecret(inV) ? secret(out) : out];
+    }),
+  );
+}
+
 /** Drops `undefined` (Struct.fromJavaScript rejects it). */
 export const stripUndefined = <T>(v: T): T => JSON.parse(JSON.stringify(v ?? null));
 

@@ -6,6 +6,7 @@
 import * as http from "http";
 import type { AddressInfo } from "net";
 import { HttpClient, Redactor, bodyExcerpt, encodePath, errorFromResponse, pathSegment } from "../../provider/http";
+import { DEFAULT_REQUEST_TIMEOUT_MS } from "../../provider/http/client";
 import { rejectionOf } from "./helpers";
 
 interface RawServer {
@@ -117,9 +118,35 @@ describe("overall deadline", () => {
     }
   });
 
-  it("applies a default deadline to every request", () => {
-    // Not observable without waiting 120 s; the option is validated like the other timeouts.
+  it("applies the 120 s default deadline when none is set, and its error names the setting (no real wait)", async () => {
+    expect(DEFAULT_REQUEST_TIMEOUT_MS).toBe(120_000);
     expect(() => client("http://127.0.0.1:1", { requestTimeoutMs: 0 })).toThrow(/requestTimeoutMs: must be a positive number/);
+    // The client arms its deadline with setTimeout: capture the 120 s timer and fire it once the request is in flight.
+    const realSetTimeout = global.setTimeout;
+    const armed: number[] = [];
+    let fire: (() => void) | undefined;
+    const spy = jest.spyOn(global, "setTimeout").mockImplementation(((fn: (...a: unknown[]) => void, ms?: number, ...rest: unknown[]) => {
+      if (ms === DEFAULT_REQUEST_TIMEOUT_MS) {
+        armed.push(ms);
+        fire = fn;
+        return realSetTimeout(() => undefined, 0);
+      }
+      return realSetTimeout(() => fn(...rest), ms);
+    }) as typeof setTimeout);
+    const srv = await rawServer(async () => {
+      fire?.(); // the server never answers: only the deadline ends the request
+    });
+    const c = client(srv.url, { timeoutSetting: "cyberark:requestTimeoutMs / CYBERARK_REQUEST_TIMEOUT_MS" });
+    try {
+      const e = await rejectionOf(c.request({ method: "GET", path: "/hang" }));
+      expect(armed).toEqual([120_000]);
+      expect(e).toMatchObject({ name: "TimeoutError", code: "REQUEST_TIMEOUT" });
+      expect(e.message).toBe("cyberark GET /hang: no complete answer within 120000 ms (cyberark:requestTimeoutMs / CYBERARK_REQUEST_TIMEOUT_MS)");
+    } finally {
+      spy.mockRestore();
+      await c.close();
+      await srv.close();
+    }
   });
 });
 

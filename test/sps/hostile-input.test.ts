@@ -51,6 +51,19 @@ describe("SPS hostile input (through the harness)", () => {
     expect(Object.keys(committed(fx.emu).users)).toEqual([nfc]);
   });
 
+  it("matches an SPS user created in NFD outside Pulumi to the NFC program name (adoption, memberNames)", async () => {
+    const nfdKey = fx.emu.controls.seedUser("Jose\u0301", "jose-own-pw-1");
+    const r = await fx.deployment().up([
+      fx.user("jose", "unused-pw-1", { name: "Jos\u00e9", adopt: true }),
+      fx.group("g", [], { memberNames: ["Jos\u00e9"] }),
+    ]);
+    expect(r.failures).toEqual([]);
+    expect(r.outputs.jose).toMatchObject({ key: nfdKey, adopted: true });
+    expect(r.outputs.g.memberKeys).toEqual([nfdKey]);
+    // One user: no NFC twin was created next to the NFD one.
+    expect(fx.emu.snapshot().users.filter((u) => u.name.normalize("NFC") === "Jos\u00e9").map((u) => u.key)).toEqual([nfdKey]);
+  });
+
   it("lists a member given in both forms as a duplicate", async () => {
     const r = await fx.deployment().up([fx.group("g", [], { memberNames: ["Jos\u00e9", "Jose\u0301"] })]);
     expect(r.failures[0].message).toMatch(/memberNames: lists username "José" twice/);

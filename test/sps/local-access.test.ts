@@ -170,6 +170,14 @@ describe("SpsLocalAccess through the engine-protocol harness", () => {
     expect(fx.emu.snapshot().groups.map((g) => g.name)).toEqual(expect.arrayContaining(builtins));
     // Nothing left to prune: no change.
     expect((await fx.deployment().up([d], { preview: true })).steps.map((s) => s.op)).toEqual(["same"]);
+    // A user created outside Pulumi later: the preview shows an update of the computed `pruned` input, as the
+    // engine does (it diffs the stored checked inputs against the new checked ones).
+    const late = fx.emu.controls.seedUser("late-stray", "late-pw-1");
+    expect(fx.deployment().state.get("team")!.inputs.pruned).toEqual({ users: { stray: strayUser }, groups: { "stray-group": expect.any(String) } });
+    const again = await fx.deployment().up([d], { preview: true });
+    expect(again.steps).toEqual([{ op: "update", name: "team", type: d.type, keys: ["pruned"] }]);
+    expect((await fx.deployment().up([d])).failures).toEqual([]);
+    expect(fx.emu.snapshot().users.some((u) => u.key === late)).toBe(false);
   });
 
   it("is atomic: a refused commit applies nothing, names every blocking item with its fix, and leaves state unchanged", async () => {
