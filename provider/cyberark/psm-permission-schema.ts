@@ -40,7 +40,7 @@ const memberSchema = () =>
         .string({ error: "is required: a Vault user name, or a domain user or group name" })
         .superRefine(nameIssue(NAME_LIMITS.psmMemberName))
         .superRefine((n, ctx) => {
-          // Members are removed with DELETE /UserGroups/{id}/Members/{name} ([DOC] D-GRP-DEL), so the name must fit a URL.
+          // Members are removed with DELETE /UserGroups/{id}/Members/{name}, so the name must fit a URL.
           const p = urlValueProblem(n);
           if (p) ctx.addIssue({ code: "custom", message: `${JSON.stringify(n)} cannot be managed through the PVWA REST API: ${p}` });
         }),
@@ -53,7 +53,7 @@ const memberSchema = () =>
       if (m.type !== "domain" && m.domain) ctx.addIssue({ code: "custom", path: ["type"], message: `must be "domain" when a domain is given (member "${m.name}")` });
     });
 
-/** One declared member: a Vault user (default), or a domain user or group with its DNS domain ([DOC] D-GRP-ADD). */
+/** One declared member: a Vault user (default), or a domain user or group with its DNS domain. */
 export type PsmMember = z.infer<ReturnType<typeof memberSchema>>;
 
 const ackSchema = () =>
@@ -87,7 +87,7 @@ export function psmPermissionInputsSchema() {
       members: z.array(memberSchema(), { error: "is required: the exact list of members (may be empty)" }).superRefine((ms, ctx) => {
         const seen = new Set<string>();
         for (const m of ms) {
-          // PVWA lists members by name only ([DOC] D-GRP-GET), so names must be unique whatever their domain.
+          // PVWA lists members by name only (its group members API), so names must be unique whatever their domain.
           const k = nameKey(m?.name ?? "").toLowerCase();
           if (seen.has(k)) ctx.addIssue({ code: "custom", message: `lists "${m.name}" twice; PVWA identifies group members by name, so list each name once` });
           seen.add(k);

@@ -1,6 +1,6 @@
 /**
  * Implementation of `SpsLocalUserGroup` (loaded by the provider shim at call time). The group owns its
- * membership: `members` in SPS hold user keys [DOC] seed (POST instructions), and users never edit groups,
+ * membership: `members` in SPS hold user keys, and users never edit groups,
  * so two resources never fight over one list.
  */
 import type * as pulumi from "@pulumi/pulumi";

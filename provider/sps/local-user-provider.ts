@@ -201,7 +201,7 @@ export async function read(id: string, props: Partial<LocalUserOutputs>, ctx: Sp
   const seen = u.body.password_created ?? null;
   const seenKey = passwordKeyOf(u) ?? null;
   // A password set on SPS is a new single-use password object, so its key differs from the one we set;
-  // password_created ([DOC] seed) is the fallback for state written before passwordKey existed.
+  // password_created is the fallback for state written before passwordKey existed.
   const managed = props.passwordManaged ?? props.password != null;
   const changedOutside =
     !managed ? false : props.passwordKey != null
