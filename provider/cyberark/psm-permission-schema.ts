@@ -4,6 +4,8 @@
  * Schemas are built by functions: nothing at module level (the provider is serialized with its closures).
  */
 import { z } from "zod";
+import type { ResourceState } from "../dynamic/resource-spec";
+import type { PsmRight, PsmSuspendPermissionOutputs } from "./resource-specs";
 import { cyberArkConnectionInputSchema, type CyberArkConnectionInput } from "./provider-context";
 import { urlValueProblem } from "./url";
 import { NAME_LIMITS, nameIssue, nameKey } from "../validation/names";
@@ -16,10 +18,9 @@ export const LIVE_SESSIONS_OPTIONS_PATH =
 export const RIGHT_LIST = {
   suspend: "Suspending Live Sessions Users and Groups",
   terminate: "Terminating Live Sessions Users and Groups",
-} as const;
+} as const satisfies Record<PsmRight, string>;
 
-/** Which live-session right the group grants. */
-export type PsmRight = keyof typeof RIGHT_LIST;
+export type { PsmRight, PsmVerification } from "./resource-specs";
 
 /** The manual Options steps, keyed by the `acknowledgeManualOptions` field that confirms each one. */
 export function manualSteps(right: PsmRight, groupName: string): Array<{ field: string; step: string }> {
@@ -39,7 +40,7 @@ const memberSchema = () =>
         .string({ error: "is required: a Vault user name, or a domain user or group name" })
         .superRefine(nameIssue(NAME_LIMITS.psmMemberName))
         .superRefine((n, ctx) => {
-          // Members are removed with DELETE /UserGroups/{id}/Members/{name} ([DOC] D-GRP-DEL), so the name must fit a URL.
+          // Members are removed with DELETE /UserGroups/{id}/Members/{name}, so the name must fit a URL.
           const p = urlValueProblem(n);
           if (p) ctx.addIssue({ code: "custom", message: `${JSON.stringify(n)} cannot be managed through the PVWA REST API: ${p}` });
         }),
@@ -52,7 +53,7 @@ const memberSchema = () =>
       if (m.type !== "domain" && m.domain) ctx.addIssue({ code: "custom", path: ["type"], message: `must be "domain" when a domain is given (member "${m.name}")` });
     });
 
-/** One declared member: a Vault user (default), or a domain user or group with its DNS domain ([DOC] D-GRP-ADD). */
+/** One declared member: a Vault user (default), or a domain user or group with its DNS domain. */
 export type PsmMember = z.infer<ReturnType<typeof memberSchema>>;
 
 const ackSchema = () =>
@@ -86,7 +87,7 @@ export function psmPermissionInputsSchema() {
       members: z.array(memberSchema(), { error: "is required: the exact list of members (may be empty)" }).superRefine((ms, ctx) => {
         const seen = new Set<string>();
         for (const m of ms) {
-          // PVWA lists members by name only ([DOC] D-GRP-GET), so names must be unique whatever their domain.
+          // PVWA lists members by name only (its group members API), so names must be unique whatever their domain.
           const k = nameKey(m?.name ?? "").toLowerCase();
           if (seen.has(k)) ctx.addIssue({ code: "custom", message: `lists "${m.name}" twice; PVWA identifies group members by name, so list each name once` });
           seen.add(k);
@@ -106,42 +107,5 @@ export function psmPermissionInputsSchema() {
 /** Validated inputs. */
 export type PsmPermissionInputs = z.infer<ReturnType<typeof psmPermissionInputsSchema>>;
 
-/** Result of the optional verification. */
-export interface PsmVerification {
-  /** verified: the member holds the right on a live session; unverifiable: no session could show it; denied: it does not. */
-  status: "verified" | "unverifiable" | "denied";
-  /** Human-readable reason; never contains secrets. */
-  detail: string;
-  /** The live session the flag was read from, when one was. */
-  sessionId: string | null;
-}
-
-/** Outputs: the inputs plus what PVWA holds. */
-export interface PsmPermissionOutputs {
-  groupName: string;
-  right: PsmRight;
-  members: PsmMember[];
-  adoptExisting: boolean;
-  acknowledgeManualOptions: Record<string, boolean>;
-  verify?: PsmPermissionInputs["verify"];
-  connection?: CyberArkConnectionInput;
-  /** The Vault group id (also the resource id). */
-  groupId: number;
-  /** The PVWA (normalised) the group lives on. */
-  url: string | null;
-  /** True when the group existed and was adopted: delete keeps the group and removes only the members Pulumi added. */
-  adopted: boolean;
-  removeUnlistedMembers: boolean;
-  /** Member names the group held when adopted (those still members stay on delete), or null. */
-  membersBeforeAdoption: string[] | null;
-  /** Members the group held when it was adopted and which were removed to match `members` (for audit), or null. */
-  removedAtAdoption: string[] | null;
-  /** Member names PVWA lists for the group, as last read (sorted). */
-  actualMembers: string[];
-  /** False when a refresh saw membership changed outside Pulumi; the next up reconciles it. */
-  membersInSync: boolean;
-  /** The manual Options steps this resource relies on (acknowledged, not enforced). */
-  manualOptions: string[];
-  /** The last verification, or null when `verify` is not set. */
-  verification: PsmVerification | null;
-}
+/** The state: the inputs as stored (defaults filled in) plus what PVWA holds. */
+export type PsmPermissionOutputs = ResourceState<PsmPermissionInputs, PsmSuspendPermissionOutputs, "right" | "adoptExisting" | "removeUnlistedMembers" | "acknowledgeManualOptions">;

@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CONNECTION_SECRET_FIELDS, secretFields, withSecretOutputs } from "../dynamic/inputs";
+import { resourceOptions, resourceProps, TYPE_MODULE, type OutputProperties } from "../dynamic/resource-spec";
 import { providerShim } from "../dynamic/shim";
+import { PSM_SUSPEND_PERMISSION, type PsmRight, type PsmSuspendPermissionOutputs } from "./resource-specs";
 
 /** The serialized provider (exported for the test harness, which serializes it as dynamic.Resource does). */
-export const psmSuspendPermissionProvider = providerShim("cyberark/psm-suspend-permission-provider");
+export const psmSuspendPermissionProvider = providerShim(PSM_SUSPEND_PERMISSION.impl);
 
 /** Where and as whom to reach PVWA; every field overrides stack config `cyberark:*` and `CYBERARK_*` variables. */
 export interface CyberArkConnectionArgs {
@@ -89,45 +90,26 @@ export interface PsmSuspendPermissionArgs {
  * See docs/cyberark-psm-suspend-permission.md.
  */
 export class PsmSuspendPermission extends pulumi.dynamic.Resource {
-  /** The Vault group id (also the resource id). */
-  declare readonly groupId: pulumi.Output<number>;
   declare readonly groupName: pulumi.Output<string>;
-  declare readonly right: pulumi.Output<"suspend" | "terminate">;
-  /** True when an existing group was adopted. */
-  declare readonly adopted: pulumi.Output<boolean>;
-  /** Members removed from an adopted group to match `members` (audit record), or null. */
-  declare readonly removedAtAdoption: pulumi.Output<string[] | null>;
-  /** Member names the group held when adopted; those still members stay when the resource is deleted. */
-  declare readonly membersBeforeAdoption: pulumi.Output<string[] | null>;
-  /** Member names PVWA lists, as last read. */
-  declare readonly actualMembers: pulumi.Output<string[]>;
-  /** False when a refresh saw membership changed outside Pulumi. */
-  declare readonly membersInSync: pulumi.Output<boolean>;
-  /** The manual Options steps this permission relies on. */
-  declare readonly manualOptions: pulumi.Output<string[]>;
-  /** `{status: "verified" | "unverifiable" | "denied", detail, sessionId}`, or null without `verify`. */
-  declare readonly verification: pulumi.Output<{ status: string; detail: string; sessionId: string | null } | null>;
-  declare readonly url: pulumi.Output<string | null>;
+  declare readonly right: pulumi.Output<PsmRight>;
 
   constructor(name: string, args: PsmSuspendPermissionArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       psmSuspendPermissionProvider,
       name,
-      {
-        groupId: undefined, adopted: undefined, removedAtAdoption: undefined, membersBeforeAdoption: undefined, actualMembers: undefined, membersInSync: undefined,
-        manualOptions: undefined, verification: undefined, url: undefined,
+      resourceProps(PSM_SUSPEND_PERMISSION, {
         groupName: args?.groupName,
         members: args?.members,
         right: args?.right,
         adoptExisting: args?.adoptExisting,
         removeUnlistedMembers: args?.removeUnlistedMembers,
         acknowledgeManualOptions: args?.acknowledgeManualOptions,
-        verify: secretFields(args?.verify, ["password"]),
-        connection: secretFields(args?.connection, CONNECTION_SECRET_FIELDS),
-      },
-      withSecretOutputs(opts, ["verify", "connection"]),
-      "pam",
-      "PsmSuspendPermission",
+        verify: args?.verify,
+        connection: args?.connection,
+      }),
+      resourceOptions(PSM_SUSPEND_PERMISSION, opts),
+      TYPE_MODULE,
+      PSM_SUSPEND_PERMISSION.type,
     );
   }
 
@@ -139,3 +121,6 @@ export class PsmSuspendPermission extends pulumi.dynamic.Resource {
     return new PsmSuspendPermission(name, { connection } as PsmSuspendPermissionArgs, { ...opts, id: groupId });
   }
 }
+
+// The outputs, declared once in PsmSuspendPermissionOutputs (merged into the class; no runtime code).
+export interface PsmSuspendPermission extends OutputProperties<PsmSuspendPermissionOutputs> {}

@@ -7,12 +7,14 @@ import { randomUUID } from "crypto";
 import { z } from "zod";
 import { applianceChanged, checkInputs, hasUnknown, isUnknown, jsonSafe } from "../dynamic/inputs";
 import { nameKey } from "../validation/names";
+import type { ResourceState } from "../dynamic/resource-spec";
 import { GROUPS, USERS, type SpsClient } from "./client";
 import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
 import type { StagedOperation } from "./coordinator";
 import { SpsCommitUnknownError } from "./errors";
 import { changedItems, emptyRecord, PROTECTED_USERS, type AccessDesired, type AccessGroup, type AccessRecord, type AccessUser, type PruneList } from "./local-access-plan";
 import { explainRefusal, passwordKeyOf, stageAccess, type AccessStaged } from "./local-access-stage";
+import type { SpsLocalAccessOutputs } from "./resource-specs";
 import { assertLocalUsersManageable, configureSps, effectiveUrl, targetFor, withStoredConnection, type SpsProviderContext, type SpsTarget } from "./provider-context";
 
 export const configure = configureSps;
@@ -86,14 +88,8 @@ export const localAccessInputsSchema = localAccessFieldsSchema.superRefine((v, c
 });
 type Inputs = z.infer<typeof localAccessInputsSchema>;
 
-export interface LocalAccessOutputs extends AccessRecord {
-  prune: boolean;
-  pruned: PruneList;
-  connection?: SpsConnectionInput;
-  url: string | null;
-  /** False for users whose password Pulumi does not manage (omitted: left alone, or random when created). */
-  passwordManaged: Record<string, boolean>;
-}
+/** The state: the inputs as stored, what SPS assigned (the outputs of the spec) and the record the next plan starts from. */
+export type LocalAccessOutputs = ResourceState<Inputs, SpsLocalAccessOutputs, "prune"> & AccessRecord;
 
 const emptyPrune = (): PruneList => ({ users: {}, groups: {} });
 

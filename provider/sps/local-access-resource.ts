@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CONNECTION_SECRET_FIELDS, secretFields, withSecretOutputs } from "../dynamic/inputs";
+import { resourceOptions, resourceProps, TYPE_MODULE, type OutputProperties } from "../dynamic/resource-spec";
 import { providerShim } from "../dynamic/shim";
+import { SPS_LOCAL_ACCESS, type SpsLocalAccessOutputs } from "./resource-specs";
 import type { SpsConnectionArgs } from "./resources";
 
 /** The serialized provider (exported for the test harness). */
-export const spsLocalAccessProvider = providerShim("sps/local-access-provider");
+export const spsLocalAccessProvider = providerShim(SPS_LOCAL_ACCESS.impl);
 
 /** One local user of {@link SpsLocalAccess}. */
 export interface SpsLocalAccessUser {
@@ -53,44 +54,29 @@ type Users = Record<string, SpsLocalAccessUser>;
  * transaction and one commit, all or nothing, whatever `--parallel` is.
  */
 export class SpsLocalAccess extends pulumi.dynamic.Resource {
-  /** User id → SPS key. */
-  declare readonly userKeys: pulumi.Output<Record<string, string>>;
-  /** Group id → SPS key. */
-  declare readonly groupKeys: pulumi.Output<Record<string, string>>;
-  /** User id → false when a refresh saw the password changed on SPS (the next `up` sets it again). */
-  declare readonly passwordInSync: pulumi.Output<Record<string, boolean>>;
-  /** User id → false when Pulumi does not manage the password (omitted). */
-  declare readonly passwordManaged: pulumi.Output<Record<string, boolean>>;
-  /** Group id → false when a refresh saw the membership changed on SPS. */
-  declare readonly membersInSync: pulumi.Output<Record<string, boolean>>;
-  /** Group id → member keys as Pulumi set them. */
-  declare readonly groupMemberKeys: pulumi.Output<Record<string, string[]>>;
-  /** What prune deleted in the last operation (name → key). */
-  declare readonly pruned: pulumi.Output<{ users: Record<string, string>; groups: Record<string, string> }>;
-  declare readonly url: pulumi.Output<string | null>;
-
   constructor(name: string, args: SpsLocalAccessArgs, opts?: pulumi.CustomResourceOptions) {
     const all = pulumi.output(args?.users ?? {}) as pulumi.Output<Users>;
     // Names stay visible in `preview --diff` (which ids change); only the passwords are secret.
     const users = pulumi.unsecret(all.apply((u) => Object.fromEntries(Object.entries(u ?? {}).map(([id, x]) => [id, x?.adopt === undefined ? { name: x?.name } : { name: x?.name, adopt: x.adopt }]))));
-    const passwords = pulumi.secret(all.apply((u) => Object.fromEntries(Object.entries(u ?? {}).flatMap(([id, x]) => (x?.password === undefined ? [] : [[id, x.password]])))));
+    const passwords = all.apply((u) => Object.fromEntries(Object.entries(u ?? {}).flatMap(([id, x]) => (x?.password === undefined ? [] : [[id, x.password]]))));
     super(
       spsLocalAccessProvider,
       name,
-      {
-        userKeys: undefined, groupKeys: undefined, passwordInSync: undefined, passwordManaged: undefined, membersInSync: undefined,
-        groupMemberKeys: undefined, pruned: undefined, url: undefined,
+      resourceProps(SPS_LOCAL_ACCESS, {
         users,
-        passwords,
+        passwords, // secret (the spec's secret inputs)
         groups: args?.groups ?? {},
         prune: args?.prune,
-        connection: secretFields(args?.connection, CONNECTION_SECRET_FIELDS),
+        connection: args?.connection,
         // Names this resource in "one owner per SPS object" errors (`__` inputs are hidden from diffs).
         __resourceName: name,
-      },
-      withSecretOutputs(opts, ["passwords", "connection"]),
-      "pam",
-      "SpsLocalAccess",
+      }),
+      resourceOptions(SPS_LOCAL_ACCESS, opts),
+      TYPE_MODULE,
+      SPS_LOCAL_ACCESS.type,
     );
   }
 }
+
+// The outputs, declared once in SpsLocalAccessOutputs (merged into the class; no runtime code).
+export interface SpsLocalAccess extends OutputProperties<SpsLocalAccessOutputs> {}

@@ -1,19 +1,21 @@
 /**
  * Implementation of `SpsLocalUserGroup` (loaded by the provider shim at call time). The group owns its
- * membership: `members` in SPS hold user keys [DOC] seed (POST instructions), and users never edit groups,
+ * membership: `members` in SPS hold user keys, and users never edit groups,
  * so two resources never fight over one list.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { applianceChanged, checkInputs, hasUnknown, jsonSafe } from "../dynamic/inputs";
+import type { ResourceState } from "../dynamic/resource-spec";
 import { pathSegment } from "../http";
 import { GROUPS, type SpsClient } from "./client";
-import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
+import { spsConnectionInputSchema } from "./connection";
 import type { StagedOperation } from "./coordinator";
 import { adoptionRefusal, membersToRelease, unlistedMembers } from "../dynamic/adoption";
 import { groupExistsError } from "./adoption";
 import { SpsRefusedError } from "./errors";
 import { claimObjects, configureSps, effectiveUrl, explainNameTaken, partialCreateOnUnknownCommit, targetFor, withStoredConnection, type SpsProviderContext } from "./provider-context";
+import type { SpsLocalUserGroupOutputs } from "./resource-specs";
 import type { GroupItem } from "./schemas";
 import { NAME_LIMITS, nameIssue, nameKey, nfcInputs } from "../validation/names";
 
@@ -46,24 +48,8 @@ export const localUserGroupInputsSchema = z
   .strict();
 type Inputs = z.infer<typeof localUserGroupInputsSchema>;
 
-export interface LocalUserGroupOutputs {
-  name: string;
-  members: string[];
-  memberNames: string[];
-  adoptExisting: boolean;
-  removeUnlistedMembers: boolean;
-  connection?: SpsConnectionInput;
-  key: string;
-  url: string | null;
-  /** The user keys SPS holds for this group, as last seen. */
-  memberKeys: string[];
-  /** False when refresh found a membership or name that differs from what Pulumi set. */
-  membersInSync: boolean;
-  /** True when the group existed and was adopted: delete keeps the group and removes only the members Pulumi added. */
-  adopted: boolean;
-  /** The member keys found at adoption (those still members stay on delete), or null. */
-  adoptedMembers: string[] | null;
-}
+/** The state: the inputs as stored (lists and flags defaulted) plus what SPS holds (the outputs of the spec). */
+export type LocalUserGroupOutputs = ResourceState<Inputs, SpsLocalUserGroupOutputs, "members" | "memberNames" | "adoptExisting" | "removeUnlistedMembers">;
 
 const label = (name: string) => `SPS local usergroup "${name}"`;
 /** What one resource owns on SPS in a run: its group name and, once known, its key. */
@@ -204,7 +190,7 @@ export async function read(id: string, props: Partial<LocalUserGroupOutputs>, ct
   const inSync = props.memberKeys === undefined || (sameSet(props.memberKeys, g.body.members) && (props.name === undefined || nameKey(props.name) === nameKey(g.body.name)));
   return {
     id: g.key,
-    props: jsonSafe({
+    props: jsonSafe<LocalUserGroupOutputs>({
       ...props,
       name: g.body.name,
       key: g.key,

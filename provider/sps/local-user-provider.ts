@@ -5,13 +5,15 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { applianceChanged, checkInputs, jsonSafe } from "../dynamic/inputs";
+import type { ResourceState } from "../dynamic/resource-spec";
 import { pathSegment } from "../http";
 import { GROUPS, USERS, type SpsClient } from "./client";
-import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection";
+import { spsConnectionInputSchema } from "./connection";
 import type { StagedOperation } from "./coordinator";
 import { passwordManaged, randomUnknownPassword, userExistsError } from "./adoption";
 import { SpsRefusedError } from "./errors";
 import { assertLocalUsersManageable, claimObjects, configureSps, explainNameTaken, effectiveUrl, partialCreateOnUnknownCommit, targetFor, withStoredConnection, type SpsProviderContext } from "./provider-context";
+import type { SpsLocalUserOutputs } from "./resource-specs";
 import { passwordRefSchema, type UserItem } from "./schemas";
 import { NAME_LIMITS, nameIssue, nameKey, nfcInputs } from "../validation/names";
 
@@ -34,26 +36,8 @@ export const localUserInputsSchema = z
   .strict();
 type Inputs = z.infer<typeof localUserInputsSchema>;
 
-/** Outputs: the inputs plus what SPS assigned. `passwordInSync` turns false when refresh sees the password changed on SPS. */
-export interface LocalUserOutputs {
-  name: string;
-  password?: string;
-  adopt?: boolean;
-  connection?: SpsConnectionInput;
-  key: string;
-  url: string | null;
-  /** SPS's `password_created` (UNIX seconds) as last seen; null until the first read after a password change. */
-  passwordCreated: number | null;
-  /**
-   * Key of the SPS password object this provider set (a reference, not the secret). Password objects are
-   * single-use and cannot be changed (SPS "Passwords stored on SPS"), so any password change on SPS shows as another key.
-   */
-  passwordKey: string | null;
-  passwordInSync: boolean;
-  /** False when `password` is omitted: Pulumi never sets, compares or reports the password. */
-  passwordManaged: boolean;
-  adopted: boolean;
-}
+/** The state: the inputs as stored plus what SPS assigned (the outputs of the spec). */
+export type LocalUserOutputs = ResourceState<Inputs, SpsLocalUserOutputs>;
 
 const label = (name: string) => `SPS local user "${name}"`;
 /** What one resource owns on SPS in a run: its username and, once known, its key. */
@@ -217,13 +201,13 @@ export async function read(id: string, props: Partial<LocalUserOutputs>, ctx: Sp
   const seen = u.body.password_created ?? null;
   const seenKey = passwordKeyOf(u) ?? null;
   // A password set on SPS is a new single-use password object, so its key differs from the one we set;
-  // password_created ([DOC] seed) is the fallback for state written before passwordKey existed.
+  // password_created is the fallback for state written before passwordKey existed.
   const managed = props.passwordManaged ?? props.password != null;
   const changedOutside =
     !managed ? false : props.passwordKey != null
       ? seenKey !== props.passwordKey
       : props.passwordCreated != null && seen != null && seen !== props.passwordCreated;
-  const outs = jsonSafe({
+  const outs = jsonSafe<LocalUserOutputs>({
     ...props,
     name: u.body.name,
     key: u.key,

@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CONNECTION_SECRET_FIELDS, secretFields, secretIfSet, withSecretOutputs } from "../dynamic/inputs";
+import { resourceOptions, resourceProps, TYPE_MODULE, type OutputProperties } from "../dynamic/resource-spec";
 import { providerShim } from "../dynamic/shim";
+import { SPS_LOCAL_USER, SPS_LOCAL_USER_GROUP, type SpsLocalUserGroupOutputs, type SpsLocalUserOutputs } from "./resource-specs";
 
 /** The serialized providers (exported for the test harness, which serializes them as dynamic.Resource does). */
-export const spsLocalUserProvider = providerShim("sps/local-user-provider");
-export const spsLocalUserGroupProvider = providerShim("sps/local-user-group-provider");
+export const spsLocalUserProvider = providerShim(SPS_LOCAL_USER.impl);
+export const spsLocalUserGroupProvider = providerShim(SPS_LOCAL_USER_GROUP.impl);
 
 /** Where and as whom to reach SPS; every field overrides stack config `sps:*` and `SPS_*` variables. */
 export interface SpsConnectionArgs {
@@ -48,38 +49,23 @@ export interface SpsLocalUserArgs {
  * {@link SpsLocalUserGroup}, never here.
  */
 export class SpsLocalUser extends pulumi.dynamic.Resource {
-  /** The SPS key of the user (also the resource id). */
-  declare readonly key: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
-  /** SPS `password_created` (UNIX seconds) as last read; null until the first refresh after a create or password change. */
-  declare readonly passwordCreated: pulumi.Output<number | null>;
-  /** Key of the SPS password object Pulumi set (a reference, not the secret); another key on SPS means drift. */
-  declare readonly passwordKey: pulumi.Output<string | null>;
-  /** False when a refresh saw the password changed on SPS; the next `up` sets it again. */
-  declare readonly passwordInSync: pulumi.Output<boolean>;
-  /** False when `password` is omitted: Pulumi never sets, compares or reports the password. */
-  declare readonly passwordManaged: pulumi.Output<boolean>;
-  /** True when an existing user was adopted. */
-  declare readonly adopted: pulumi.Output<boolean>;
-  /** The appliance URL the user lives on. */
-  declare readonly url: pulumi.Output<string | null>;
 
   constructor(name: string, args: SpsLocalUserArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       spsLocalUserProvider,
       name,
-      {
-        key: undefined, passwordCreated: undefined, passwordKey: undefined, passwordInSync: undefined, passwordManaged: undefined, adopted: undefined, url: undefined,
+      resourceProps(SPS_LOCAL_USER, {
         name: args?.name,
-        password: secretIfSet(args?.password),
+        password: args?.password,
         adopt: args?.adopt,
-        connection: secretFields(args?.connection, CONNECTION_SECRET_FIELDS),
+        connection: args?.connection,
         // Names this resource in "one owner per SPS object" errors (`__` inputs are hidden from diffs).
         __resourceName: name,
-      },
-      withSecretOutputs(opts, ["password", "connection"]),
-      "pam",
-      "SpsLocalUser",
+      }),
+      resourceOptions(SPS_LOCAL_USER, opts),
+      TYPE_MODULE,
+      SPS_LOCAL_USER.type,
     );
   }
 
@@ -88,6 +74,9 @@ export class SpsLocalUser extends pulumi.dynamic.Resource {
     return new SpsLocalUser(name, { connection } as SpsLocalUserArgs, { ...opts, id: key });
   }
 }
+
+// The outputs, declared once in SpsLocalUserOutputs (merged into the class; no runtime code).
+export interface SpsLocalUser extends OutputProperties<SpsLocalUserOutputs> {}
 
 /** Inputs of {@link SpsLocalUserGroup}. */
 export interface SpsLocalUserGroupArgs {
@@ -110,33 +99,24 @@ export interface SpsLocalUserGroupArgs {
 
 /** A local usergroup of SPS with its exact membership (`/api/configuration/aaa/local_database/groups`). */
 export class SpsLocalUserGroup extends pulumi.dynamic.Resource {
-  declare readonly key: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
-  /** The member keys SPS holds, as last read. */
-  declare readonly memberKeys: pulumi.Output<string[]>;
-  /** False when a refresh saw the membership or name changed outside Pulumi. */
-  declare readonly membersInSync: pulumi.Output<boolean>;
-  declare readonly adopted: pulumi.Output<boolean>;
-  declare readonly adoptedMembers: pulumi.Output<string[] | null>;
-  declare readonly url: pulumi.Output<string | null>;
 
   constructor(name: string, args: SpsLocalUserGroupArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       spsLocalUserGroupProvider,
       name,
-      {
-        key: undefined, memberKeys: undefined, membersInSync: undefined, adopted: undefined, adoptedMembers: undefined, url: undefined,
+      resourceProps(SPS_LOCAL_USER_GROUP, {
         name: args?.name,
         members: args?.members,
         memberNames: args?.memberNames,
         adoptExisting: args?.adoptExisting,
         removeUnlistedMembers: args?.removeUnlistedMembers,
-        connection: secretFields(args?.connection, CONNECTION_SECRET_FIELDS),
+        connection: args?.connection,
         __resourceName: name,
-      },
-      withSecretOutputs(opts, ["connection"]),
-      "pam",
-      "SpsLocalUserGroup",
+      }),
+      resourceOptions(SPS_LOCAL_USER_GROUP, opts),
+      TYPE_MODULE,
+      SPS_LOCAL_USER_GROUP.type,
     );
   }
 
@@ -144,3 +124,6 @@ export class SpsLocalUserGroup extends pulumi.dynamic.Resource {
     return new SpsLocalUserGroup(name, { connection } as SpsLocalUserGroupArgs, { ...opts, id: key });
   }
 }
+
+// The outputs, declared once in SpsLocalUserGroupOutputs (merged into the class; no runtime code).
+export interface SpsLocalUserGroup extends OutputProperties<SpsLocalUserGroupOutputs> {}

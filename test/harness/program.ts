@@ -1,5 +1,8 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { PSM_SUSPEND_PERMISSION } from "../../provider/cyberark/resource-specs";
+import { typeToken } from "../../provider/dynamic/resource-spec";
+import { SPS_LOCAL_ACCESS, SPS_LOCAL_USER, SPS_LOCAL_USER_GROUP } from "../../provider/sps/resource-specs";
 import type { Deployment, DesiredResource, OperationResult, RegistrationOptions } from "./engine";
 import type { Props } from "./host";
 import { UNKNOWN, isSecret, secret, unwrapSecrets } from "./values";
@@ -8,24 +11,13 @@ const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic/";
 
 /**
  * The declared outputs per dynamic type token, unknown during preview until created (the SDK does not tell
- * mocks which outputs a resource class declares). Mirrors provider/<vendor>/resources.ts; a type missing
- * here still works, only its outputs are absent rather than unknown in preview. Resource options
- * (additionalSecretOutputs, protect, ...) are read from each registration request instead.
+ * mocks which outputs a resource class declares): taken from the resources' specs, which the classes use
+ * too. A type missing here still works, only its outputs are absent rather than unknown in preview.
+ * Resource options (additionalSecretOutputs, protect, ...) are read from each registration request instead.
  */
-export const RESOURCE_TYPES: Record<string, { outputs: string[] }> = {
-  "pulumi-nodejs:dynamic/pam:SpsLocalUser": {
-    outputs: ["key", "passwordCreated", "passwordKey", "passwordInSync", "adopted", "url"],
-  },
-  "pulumi-nodejs:dynamic/pam:SpsLocalAccess": {
-    outputs: ["userKeys", "groupKeys", "passwordInSync", "passwordManaged", "membersInSync", "groupMemberKeys", "pruned", "url"],
-  },
-  "pulumi-nodejs:dynamic/pam:SpsLocalUserGroup": {
-    outputs: ["key", "memberKeys", "membersInSync", "adopted", "adoptedMembers", "url"],
-  },
-  "pulumi-nodejs:dynamic/pam:PsmSuspendPermission": {
-    outputs: ["groupId", "adopted", "removedAtAdoption", "actualMembers", "membersInSync", "manualOptions", "verification", "url"],
-  },
-};
+export const RESOURCE_TYPES: Record<string, { outputs: string[] }> = Object.fromEntries(
+  [SPS_LOCAL_USER, SPS_LOCAL_USER_GROUP, SPS_LOCAL_ACCESS, PSM_SUSPEND_PERMISSION].map((spec) => [typeToken(spec), { outputs: [...spec.outputs] }]),
+);
 
 /** What a registration or read request carries besides inputs (the mock API passes none of it to newResource). */
 interface RequestOptions {
