@@ -1,10 +1,10 @@
 /**
- * OAuth 1.0a HMAC-SHA1 request signing per RFC 5849 §3.4, as senhasegura A2A expects it
- * [DOC] senhasegura.md §2.2: protocol parameters in the `Authorization` header, secrets never sent.
+ * OAuth 1.0a HMAC-SHA1 request signing per RFC 5849 §3.4, as senhasegura A2A expects it (vendor A2A
+ * API documentation): protocol parameters in the `Authorization` header, secrets never sent.
  */
 import { createHmac, randomBytes } from "crypto";
 
-/** The four values of an OAuth 1.0a A2A authorization [DOC] senhasegura.md §2.2. */
+/** The four values of an OAuth 1.0a A2A authorization (consumer key and secret, token and token secret). */
 export interface OAuth1Credentials {
   consumerKey: string;
   consumerSecret: string;
