@@ -45,6 +45,8 @@ export class SpsClient implements TransactionClient {
   private loggedIn = false;
   /** A login in flight, shared by concurrent callers (a refresh starts P reads at once). */
   private loggingIn?: Promise<void>;
+  /** Errors thrown by a login, so that the auth hook does not answer a refused login with another login. */
+  private readonly loginFailures = new WeakSet<object>();
   /** The staged view per collection (see {@link stagedItems}); reset when a transaction opens. */
   private staged = new Map<string, Promise<Map<string, { key: string; body: Record<string, unknown> }>>>();
 
@@ -68,7 +70,8 @@ export class SpsClient implements TransactionClient {
           if (reauth) await this.ensureLogin();
           return {};
         },
-        rejected: (e) => e instanceof AuthError,
+        // A refused login is refused credentials, not an expired session: logging in again would repeat it.
+        rejected: (e) => e instanceof AuthError && !this.loginFailures.has(e),
         refresh: async () => {
           this.lost();
           await this.login();
@@ -84,7 +87,12 @@ export class SpsClient implements TransactionClient {
 
   /** `GET /api/authentication` with Basic credentials; the answer sets the `session_id` cookie (SPS REST API guide, "Authenticate to the SPS REST API"). */
   login(): Promise<void> {
-    this.loggingIn ??= this.doLogin().finally(() => (this.loggingIn = undefined));
+    this.loggingIn ??= this.doLogin()
+      .catch((e: unknown) => {
+        if (e && typeof e === "object") this.loginFailures.add(e);
+        throw e;
+      })
+      .finally(() => (this.loggingIn = undefined));
     return this.loggingIn;
   }
 
