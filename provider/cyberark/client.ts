@@ -1,4 +1,4 @@
-import { HttpClient, PamError, type DebugLog, type HttpResponse, type RequestOptions, type RetryOptions, type TimeoutOptions } from "../http";
+import { HttpClient, PamError, pathSegment, type DebugLog, type HttpResponse, type RequestOptions, type RetryOptions, type TimeoutOptions } from "../http";
 import { isPrivilegeCloud, validateCyberArkConnection, type CyberArkConnection } from "./config";
 import { PlatformTokenSource } from "./identity-token";
 import { isTokenRejected, parseCyberArkError } from "./errors";
@@ -65,6 +65,21 @@ export class CyberArkClient {
       // RADIUS challenge steps reuse the first call's cookies; keeping a jar is harmless otherwise.
       cookies: true,
       parseVendorError: parseCyberArkError,
+      auth: {
+        headers: async () => {
+          // Privilege Cloud: ask the cache each time, so a token about to expire is replaced before use.
+          if (this.platform) this.token = await this.platform.get();
+          else if (this.token === undefined) await this.logon();
+          return { authorization: this.platform ? `Bearer ${this.token}` : this.token! };
+        },
+        rejected: isTokenRejected,
+        // A rejected token (401 / PASWS006E): PVWA did not act on the request, so resending is safe.
+        refresh: async () => {
+          this.token = undefined;
+          this.platform?.invalidate();
+          if (!this.platform) await this.logon();
+        },
+      },
     });
     if (isPrivilegeCloud(this.conn)) {
       this.platform = new PlatformTokenSource({
@@ -117,11 +132,12 @@ export class CyberArkClient {
     const method = this.conn.authMethod ?? "CyberArk";
     const r = await this.http.request({
       method: "POST",
-      path: `/API/auth/${method}/Logon`,
+      path: `/API/auth/${pathSegment(method, "authMethod")}/Logon`,
       json: { username: this.conn.username, password: this.conn.password, concurrentSession: true },
       schema: logonTokenSchema(),
       timeoutMs: this.requestTimeoutMs,
       sensitiveResponse: true,
+      auth: false,
     });
     this.token = r.data;
     this.http.redactor.add(this.token);
@@ -134,35 +150,20 @@ export class CyberArkClient {
     // Privilege Cloud platform tokens have no logoff call: they expire.
     this.platform?.forget();
     if (token === undefined || this.platform) return;
-    await this.http.request({ method: "POST", path: "/API/Auth/Logoff", headers: { authorization: token }, allowEmpty: true, timeoutMs: this.requestTimeoutMs });
+    await this.http.request({ method: "POST", path: "/API/Auth/Logoff", headers: { authorization: token }, allowEmpty: true, timeoutMs: this.requestTimeoutMs, auth: false });
   }
 
   /**
-   * Sends an authenticated request (logging on first if needed). When the token is rejected, logs
-   * on again once and resends: a 401 means PVWA did not act on the request, so resending is safe.
+   * Sends an authenticated request (logging on first if needed). When the token is rejected, the HTTP
+   * core has the auth hook log on again once and resends.
    */
-  async request<T>(opts: RequestOptions<T>): Promise<HttpResponse<T>> {
-    const send = async () => {
-      // Privilege Cloud: ask the cache each time, so a token about to expire is replaced before use.
-      if (this.platform) this.token = await this.platform.get();
-      else if (this.token === undefined) await this.logon();
-      const authorization = this.platform ? `Bearer ${this.token}` : this.token!;
-      return this.http.request({ timeoutMs: this.requestTimeoutMs, ...opts, headers: { ...(opts.headers ?? {}), authorization } });
-    };
-    try {
-      return await send();
-    } catch (e) {
-      if (!isTokenRejected(e)) throw e;
-      this.token = undefined;
-      this.platform?.invalidate();
-      if (!this.platform) await this.logon();
-      return send();
-    }
+  request<T>(opts: RequestOptions<T>): Promise<HttpResponse<T>> {
+    return this.http.request({ timeoutMs: this.requestTimeoutMs, ...opts });
   }
 
   /**
    * The PVWA version from `GET /API/Server`, falling back to the Gen1
-   * `/WebServices/PIMServices.svc/Server` ([CODE] psPAS; [DOC] EPV mock). Undefined when neither
+   * `/WebServices/PIMServices.svc/Server` (as psPAS, github.com/pspete/psPAS, does). Undefined when neither
    * answers (then no feature is gated). Cached per client.
    */
   serverVersion(): Promise<PvwaVersion | undefined> {
@@ -202,7 +203,7 @@ export class CyberArkClient {
 }
 
 /**
- * Logs on, runs `fn`, and always logs off and closes ([DOC] "log off in a finally"). A logoff
+ * Logs on, runs `fn`, and always logs off and closes (our choice: no PVWA session is left to time out). A logoff
  * failure is logged, not thrown, so it never hides the result or the error of `fn`.
  */
 export async function withCyberArkSession<T>(conn: CyberArkConnection, fn: (client: CyberArkClient) => Promise<T>, opts: CyberArkClientOptions = {}): Promise<T> {

@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { envBool, envInt } from "../config/env";
 import { normalizeApplianceUrl, withCredentialFallback } from "../dynamic/stored-credentials";
-import { pulumiDebugLog } from "../http";
+import { pulumiDebugLog } from "../dynamic/debug-log";
 import { asApiError } from "./errors";
 import { validateCyberArkConnection, type CyberArkAuthMethod, type CyberArkConnection } from "./config";
 import { withCyberArkSession, type CyberArkClient } from "./client";

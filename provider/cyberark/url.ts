@@ -1,4 +1,4 @@
-import { PamError, pathSegmentProblem } from "../http";
+import { PamError, pathSegment, pathSegmentProblem } from "../http";
 
 /**
  * A value that PVWA cannot carry in a URL: empty, `.`/`..`, whitespace, `/`, `?`, `#`, or one of
@@ -28,14 +28,14 @@ export function urlValueProblem(value: string): string | undefined {
 }
 
 /**
- * Encodes one path segment. `@` stays literal (legal in a path and what psPAS sends); everything
- * else goes through encodeURIComponent (e.g. `\` in `DOMAIN\user`).
+ * Encodes one path segment with the shared encoder, after PVWA's stricter rules. `@` stays literal
+ * (legal in a path and what psPAS sends); everything else is percent-encoded (e.g. `\` in `DOMAIN\user`).
  */
 function segment(what: string, v: string | number): string {
   const s = String(v);
   const problem = urlValueProblem(s);
   if (problem) throw new CyberArkUrlValueError(what, s, problem);
-  return encodeURIComponent(s).replace(/%40/g, "@");
+  return pathSegment(s, what).replace(/%40/g, "@");
 }
 
 /**

@@ -11,6 +11,7 @@ import { Agent, request as undiciRequest } from "undici";
 import type { z } from "zod";
 import { VERSION } from "../version";
 import { ConfigError, ResponseShapeError, ResponseTooLargeError, bodyExcerpt, errorFromResponse, type VendorErrorParser } from "./errors";
+import { AuthRunner, type HttpAuth } from "./auth";
 import type { DebugLog } from "./log";
 import { Redactor, SENSITIVE_HEADERS, isSecretName, redactHeaders, redactUrl } from "./redact";
 import { backoffDelay, mayRetryMethod, parseRetryAfter, resolveRetry, type RetryOptions, type RetryPolicy } from "./retry";
@@ -23,6 +24,7 @@ export type { TimeoutOptions };
 
 export type { TlsOptions } from "./tls";
 export type { RetryOptions } from "./retry";
+export type { AuthAttempt, HttpAuth } from "./auth";
 
 /** The User-Agent of every request. Never browser-like: SPS 7.5+ demands an X-Token header from browser-like clients (seen in public SPS clients). */
 export const USER_AGENT = `pulumi-pam/${VERSION}`;
@@ -61,6 +63,11 @@ export interface HttpClientOptions extends TlsOptions {
   headers?: Record<string, string>;
   /** Debug log hook; every line passes the redactor first. */
   log?: DebugLog;
+  /**
+   * How requests authenticate, and how to recover once when the appliance rejects the credentials
+   * (see {@link HttpAuth}). Requests with `auth: false` skip it (the login or token request itself).
+   */
+  auth?: HttpAuth;
   /** Shared with the vendor client, which registers passwords and tokens in it. */
   redactor?: Redactor;
   /** The vendor's error-body model. */
@@ -94,11 +101,14 @@ export interface RequestOptions<T> {
   allowEmpty?: boolean;
   /** "text": do not parse; `data` is the raw text. Default "json". */
   responseType?: "json" | "text";
+  /** False: send without the client's {@link HttpAuth} (the login or token request itself). Default true. */
+  auth?: boolean;
   /**
-   * Headers computed again for every attempt, retries included, and merged over `headers` (e.g. an
-   * OAuth 1.0a `Authorization`, whose nonce must not be replayed).
+   * False: this request belongs to the current session (an SPS write inside a transaction: a new session
+   * has no transaction). The auth hook must not log in for it, and a rejection is thrown, not refreshed
+   * and resent. Default true.
    */
-  attemptHeaders?: () => Record<string, string> | Promise<Record<string, string>>;
+  reauth?: boolean;
   /** Allow retries of a non-idempotent method the caller knows to be safe. */
   retrySafe?: boolean;
   signal?: AbortSignal;
@@ -145,6 +155,7 @@ export class HttpClient {
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly auth?: AuthRunner;
 
   /** Validates `opts` synchronously (ConfigError naming the field) and builds the undici Agent. */
   constructor(opts: HttpClientOptions) {
@@ -180,6 +191,7 @@ export class HttpClient {
     this.sleep = opts.sleep ?? abortableSleep;
     this.random = opts.random ?? Math.random;
     this.now = opts.now ?? Date.now;
+    this.auth = opts.auth ? new AuthRunner(opts.auth) : undefined;
     this.jar = opts.cookies ? new CookieJar() : undefined;
     this.agent = new Agent({
       connect: { timeout: this.timeouts.connectMs, ...(ca ? { ca } : {}), rejectUnauthorized: opts.insecureSkipVerify !== true },
@@ -197,8 +209,22 @@ export class HttpClient {
     }
   }
 
-  /** Sends one request (with retries where allowed) and returns the parsed 2xx answer, or throws a PamError. */
+  /**
+   * Sends one request (with retries where allowed) and returns the parsed 2xx answer, or throws a PamError.
+   * With an auth hook, a rejected request is sent once more after the hook refreshed the credentials.
+   */
   async request<T = unknown>(opts: RequestOptions<T>): Promise<HttpResponse<T>> {
+    const auth = opts.auth === false ? undefined : this.auth;
+    if (!auth) return this.send(opts, undefined);
+    const reauth = opts.reauth !== false;
+    return auth.run(reauth, () => this.send(opts, (method, url) => auth.auth.headers({ method, url, reauth })));
+  }
+
+  /** One request: retries and waits under one deadline; `authHeaders` is asked before every attempt. */
+  private async send<T>(
+    opts: RequestOptions<T>,
+    authHeaders: ((method: string, url: string) => Record<string, string> | Promise<Record<string, string>>) | undefined,
+  ): Promise<HttpResponse<T>> {
     const method = opts.method;
     const { url, shownPath } = this.buildUrl(opts);
     const { headers, body } = this.buildBody(opts);
@@ -219,12 +245,12 @@ export class HttpClient {
     try {
       for (let attempt = 1; ; attempt++) {
         const tag = `${this.vendor} ${method} ${shownPath} (attempt ${attempt}/${this.retry.maxAttempts})`;
+        // Outside the transport try: a failed login is the request's failure as it is, not a transport error to retry.
+        const fresh = authHeaders ? lowerKeys(await authHeaders(method, url)) : {};
         let res: RawResponse;
         try {
           if (signal.aborted) throw Object.assign(new Error("aborted"), { name: "AbortError" });
           const cookie = await this.cookieHeader(url, headers.cookie);
-          // Per-attempt headers (an OAuth 1.0a signature needs a fresh nonce and timestamp on every send).
-          const fresh = opts.attemptHeaders ? lowerKeys(await opts.attemptHeaders()) : {};
           const sent = { ...headers, ...fresh, ...(cookie === undefined ? {} : { cookie }) };
           this.registerSecretHeaders(sent);
           this.log(`-> ${tag} headers=${JSON.stringify(redactHeaders(sent))}`);

@@ -6,4 +6,5 @@ export * from "./retry";
 export * from "./tls";
 export * from "./path";
 export { HttpClient, USER_AGENT } from "./client";
+export type { AuthAttempt, HttpAuth } from "./auth";
 export type { HttpClientOptions, HttpMethod, HttpResponse, RequestOptions, TimeoutOptions } from "./client";

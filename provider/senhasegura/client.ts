@@ -1,11 +1,12 @@
 /**
- * senhasegura PAM Core A2A client: authentication (OAuth 2.0 bearer or OAuth 1.0a signature) around
- * the shared HTTP pipeline, the configurable path prefix, and the envelope check (a 2xx with
- * `response.error` true is still a failure, [CODE] ESO/DSMCLI).
+ * senhasegura PAM Core A2A client: authentication (OAuth 2.0 bearer or OAuth 1.0a signature) as the
+ * shared HTTP pipeline's auth hook, the configurable path prefix, and the envelope check (a 2xx with
+ * `response.error` true is still a failure, as the External Secrets Operator's senhasegura provider and
+ * senhasegura's DSM CLI treat it).
  */
 import type { z } from "zod";
-import { HttpClient, type HttpMethod } from "../http/client";
-import { ApiError, PamError, apiErrorClassFor } from "../http/errors";
+import { HttpClient, type HttpAuth, type HttpMethod } from "../http/client";
+import { apiErrorClassFor } from "../http/errors";
 import type { DebugLog } from "../http/log";
 import type { RetryOptions } from "../http/retry";
 import { DEFAULT_PATH_PREFIX, DEFAULT_SENHASEGURA_REQUEST_TIMEOUT_MS, DEFAULT_TOKEN_PATH, validateSenhaseguraConnection, type SenhaseguraAuthKind, type SenhaseguraConnection } from "./config";
@@ -38,6 +39,11 @@ function envelopeFailed(env: Envelope | undefined): boolean {
   return r !== undefined && (r.error === true || r.erro === true);
 }
 
+/** OAuth 1.0a: every attempt signed afresh (a retry must not replay the nonce, RFC 5849 §3.3); no refresh, the credentials are static. */
+function oauth1Auth(creds: OAuth1Credentials): HttpAuth {
+  return { headers: ({ method, url }) => ({ authorization: signOAuth1({ method, url }, creds).header }) };
+}
+
 /** Client for one appliance. Construct once per connection; `close()` when done. */
 export class SenhaseguraClient {
   /** Which credentials are used (OAuth 2.0 wins when both are configured). */
@@ -46,8 +52,6 @@ export class SenhaseguraClient {
   readonly pathPrefix: string;
   private readonly http: HttpClient;
   private readonly tokens?: OAuth2TokenSource;
-  private readonly oauth1?: OAuth1Credentials;
-  private readonly baseUrl: URL;
   private readonly requestTimeoutMs?: number;
 
   constructor(connection: SenhaseguraConnection, opts: SenhaseguraClientOptions = {}) {
@@ -55,7 +59,6 @@ export class SenhaseguraClient {
     const { connection: c, auth } = validateSenhaseguraConnection(connection);
     this.authKind = auth;
     this.pathPrefix = (c.pathPrefix ?? DEFAULT_PATH_PREFIX).replace(/\/+$/, "");
-    this.baseUrl = new URL(c.url);
     this.http = new HttpClient({
       vendor: SENHASEGURA_VENDOR,
       baseUrl: c.url,
@@ -69,12 +72,18 @@ export class SenhaseguraClient {
       retry: opts.retry,
       log: opts.log,
       parseVendorError: (body) => parseSenhaseguraError(body),
+      auth:
+        auth === "oauth2"
+          ? {
+              headers: async () => ({ authorization: `Bearer ${await this.tokens!.get()}` }),
+              // Expired or revoked token (lifetimes are documented as 1 h and as 24 h): one new token, one resend.
+              refresh: async () => this.tokens!.invalidate(),
+            }
+          : oauth1Auth({ consumerKey: c.consumerKey!, consumerSecret: c.consumerSecret!, token: c.token!, tokenSecret: c.tokenSecret! }),
     });
     for (const s of [c.clientSecret, c.consumerSecret, c.token, c.tokenSecret]) this.http.redactor.add(s);
     if (auth === "oauth2") {
       this.tokens = new OAuth2TokenSource(this.http, { clientId: c.clientId!, clientSecret: c.clientSecret! }, { tokenPath: c.tokenPath ?? DEFAULT_TOKEN_PATH, now: opts.now });
-    } else {
-      this.oauth1 = { consumerKey: c.consumerKey!, consumerSecret: c.consumerSecret!, token: c.token!, tokenSecret: c.tokenSecret! };
     }
   }
 
@@ -90,32 +99,13 @@ export class SenhaseguraClient {
 
   /**
    * Sends `method <prefix><path>` (path segments already percent-encoded), authenticates it, and
-   * parses the body with `schema`. On a 401 with OAuth 2.0, fetches a fresh token and retries once.
-   * A 2xx whose envelope says `error: true` throws an {@link ApiError} with code `SENHASEGURA_ENVELOPE_ERROR`.
+   * parses the body with `schema`. On a 401 with OAuth 2.0, the auth hook fetches a fresh token and the
+   * request is resent once. A 2xx whose envelope says `error: true` throws an ApiError with code
+   * `SENHASEGURA_ENVELOPE_ERROR`.
    */
   async request<T extends object>(method: HttpMethod, path: string, schema: z.ZodType<T>): Promise<SenhaseguraResponse<T>> {
     const full = `${this.pathPrefix}${path}`;
-    try {
-      return await this.once(method, full, schema);
-    } catch (e) {
-      if (!this.tokens || !PamError.isInstance(e) || (e as Partial<ApiError>).status !== 401) throw e;
-      // Expired or revoked token (lifetimes are documented as 1 h and as 24 h [DOC]): one retry.
-      this.tokens.invalidate();
-      return this.once(method, full, schema);
-    }
-  }
-
-  private async once<T extends object>(method: HttpMethod, full: string, schema: z.ZodType<T>): Promise<SenhaseguraResponse<T>> {
-    const headers: Record<string, string> = {};
-    let attemptHeaders: (() => Record<string, string>) | undefined;
-    if (this.tokens) {
-      headers.authorization = `Bearer ${await this.tokens.get()}`;
-    } else {
-      const url = `${this.baseUrl.origin}${this.baseUrl.pathname.replace(/\/+$/, "")}${full}`;
-      // Signed per attempt: a retry must not replay the nonce (RFC 5849).
-      attemptHeaders = () => ({ authorization: signOAuth1({ method, url }, this.oauth1!).header });
-    }
-    const res = await this.http.request<T>({ method, path: full, headers, attemptHeaders, schema, timeoutMs: this.requestTimeoutMs });
+    const res = await this.http.request<T>({ method, path: full, schema, timeoutMs: this.requestTimeoutMs });
     const env = (res.data as { envelope?: Envelope }).envelope ?? (res.data as Envelope);
     if (envelopeFailed(env)) {
       const parsed = parseSenhaseguraError(env);

@@ -20,7 +20,7 @@ export interface OAuth2TokenSourceOptions {
   now?: () => number;
 }
 
-/** Default lifetime when `expires_in` is missing: the documented samples' 3600 s [DOC] §2.1. */
+/** Default lifetime when `expires_in` is missing: 3600 s, as in the vendor's A2A documentation samples. */
 const DEFAULT_TTL_SEC = 3600;
 
 /**
@@ -95,7 +95,7 @@ export class OAuth2TokenSource {
     const headers: Record<string, string> =
       mode === "basic" ? { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` } : {};
     // retrySafe: asking for a token twice has no side effect worth avoiding.
-    const r = await this.http.request({ method: "POST", path: this.opts.tokenPath, form, headers, schema: tokenSchema(), retrySafe: true, sensitiveResponse: true });
+    const r = await this.http.request({ method: "POST", path: this.opts.tokenPath, form, headers, schema: tokenSchema(), retrySafe: true, sensitiveResponse: true, auth: false });
     return r.data;
   }
 }

@@ -33,9 +33,10 @@ export interface TransactionClient {
 }
 
 /**
- * A logged-in SPS REST session (cookie `session_id`) and the calls the provider needs.
- * Reads re-login once on 401; writes never do, because a lost session means a lost transaction
- * (`SpsSessionLostError`), which only the coordinator can recover from by restaging.
+ * A logged-in SPS REST session (cookie `session_id`) and the calls the provider needs. The session is
+ * the HTTP client's auth hook: reads log in when needed and once more on 401; writes never do
+ * (`reauth: false`), because a lost session means a lost transaction (`SpsSessionLostError`), which only
+ * the coordinator can recover from by restaging.
  */
 export class SpsClient implements TransactionClient {
   readonly http: HttpClient;
@@ -45,6 +46,8 @@ export class SpsClient implements TransactionClient {
   private loggedIn = false;
   /** A login in flight, shared by concurrent callers (a refresh starts P reads at once). */
   private loggingIn?: Promise<void>;
+  /** Errors thrown by a login, so that the auth hook does not answer a refused login with another login. */
+  private readonly loginFailures = new WeakSet<object>();
   /** The staged view per collection (see {@link stagedItems}); reset when a transaction opens. */
   private staged = new Map<string, Promise<Map<string, { key: string; body: Record<string, unknown> }>>>();
 
@@ -62,6 +65,19 @@ export class SpsClient implements TransactionClient {
       log: opts.log,
       parseVendorError: parseSpsError,
       headers: { accept: "application/json" },
+      auth: {
+        // The cookie jar carries the session; the hook only makes sure there is one.
+        headers: async ({ reauth }) => {
+          if (reauth) await this.ensureLogin();
+          return {};
+        },
+        // A refused login is refused credentials, not an expired session: logging in again would repeat it.
+        rejected: (e) => e instanceof AuthError && !this.loginFailures.has(e),
+        refresh: async () => {
+          this.lost();
+          await this.login();
+        },
+      },
     });
     this.http.redactor.add(conn.password);
   }
@@ -72,14 +88,19 @@ export class SpsClient implements TransactionClient {
 
   /** `GET /api/authentication` with Basic credentials; the answer sets the `session_id` cookie (SPS REST API guide, "Authenticate to the SPS REST API"). */
   login(): Promise<void> {
-    this.loggingIn ??= this.doLogin().finally(() => (this.loggingIn = undefined));
+    this.loggingIn ??= this.doLogin()
+      .catch((e: unknown) => {
+        if (e && typeof e === "object") this.loginFailures.add(e);
+        throw e;
+      })
+      .finally(() => (this.loggingIn = undefined));
     return this.loggingIn;
   }
 
   private async doLogin(): Promise<void> {
     await this.http.clearCookies();
     const basic = Buffer.from(`${this.conn.username}:${this.conn.password}`, "utf8").toString("base64");
-    await this.send({ method: "GET", path: "/api/authentication", headers: { authorization: `Basic ${basic}` }, schema: metaOnlySchema, allowEmpty: true, sensitiveResponse: true });
+    await this.send({ method: "GET", path: "/api/authentication", headers: { authorization: `Basic ${basic}` }, schema: metaOnlySchema, allowEmpty: true, sensitiveResponse: true, auth: false });
     if (!(await this.http.cookie("session_id"))) {
       // A cookie dropped for an `expires` in the past means the clocks differ (the cookie lives 20 minutes).
       throw new SpsSessionLostError("SPS accepted the login but no session_id cookie was kept; check that this machine's clock matches the appliance's (the cookie expires 20 minutes after login)");
@@ -99,22 +120,14 @@ export class SpsClient implements TransactionClient {
   }
 
   /** A read outside transactions: log in if needed, and once more on 401 (expired session). */
-  async read<T>(req: RequestOptions<T>): Promise<T> {
-    await this.ensureLogin();
-    try {
-      return await this.send(req);
-    } catch (e) {
-      if (!(e instanceof AuthError)) throw e;
-      this.lost();
-      await this.login();
-      return await this.send(req);
-    }
+  read<T>(req: RequestOptions<T>): Promise<T> {
+    return this.send(req);
   }
 
-  /** A write inside the open transaction. 401 means the session, and the transaction, are gone. */
+  /** A write inside the open transaction: never logs in. 401 means the session, and the transaction, are gone. */
   async write<T>(req: RequestOptions<T>): Promise<T> {
     try {
-      return await this.send(req);
+      return await this.send({ ...req, reauth: false });
     } catch (e) {
       if (e instanceof AuthError) {
         this.lost();
@@ -131,7 +144,7 @@ export class SpsClient implements TransactionClient {
   }
 
   /**
-   * `POST /api/transaction` with a `{}` body (a bodiless POST gets 411 [DOC]). A 409 other than
+   * `POST /api/transaction` with a `{}` body (SPS answers 411 to a bodiless POST: SPS REST API documentation). A 409 other than
    * `NoTransaction`, or a 423, means someone else holds the configuration lock; the exact status and
    * type are not documented publicly, so both are accepted (our choice).
    */
@@ -150,7 +163,7 @@ export class SpsClient implements TransactionClient {
     }
   }
 
-  /** `PUT /api/transaction {"status": "commit"}` [CODE] safeguard-ps. Never retried: it is not idempotent. */
+  /** `PUT /api/transaction {"status": "commit"}`, as safeguard-ps (github.com/OneIdentity/safeguard-ps) sends it. Never retried: it is not idempotent. */
   async commit(): Promise<void> {
     await this.write({ method: "PUT", path: "/api/transaction", json: { status: "commit" }, allowEmpty: true });
   }

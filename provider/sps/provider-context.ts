@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { normalizeApplianceUrl, withCredentialFallback } from "../dynamic/stored-credentials";
-import { pulumiDebugLog } from "../http";
+import { pulumiDebugLog } from "../dynamic/debug-log";
 import { resolveSpsConnection, spsDefaultsFrom, type SpsConnection, type SpsConnectionInput, type SpsDefaults } from "./connection";
 import type { SpsSessionHandle } from "./coordinator";
 import { SpsCommitUnknownError, SpsRefusedError } from "./errors";

@@ -1,6 +1,7 @@
 import { execFileSync } from "child_process";
 import * as path from "path";
-import { HttpClient, pulumiDebugLog, stderrDebugLog } from "../../provider/http";
+import { pulumiDebugLog } from "../../provider/dynamic/debug-log";
+import { HttpClient, stderrDebugLog } from "../../provider/http";
 
 const ROOT = path.join(__dirname, "..", "..");
 
