@@ -151,12 +151,12 @@ describe("the packed package installed into a user's project with the latest @pu
 
     const up = await op("up");
     expect(up.stderr).not.toContain("project-sdk:");
-    expect(up.summary).toMatchObject({ ok: true, counts: { create: 5 } });
+    expect(up.summary).toMatchObject({ ok: true, counts: { create: 1 } }); // the example is one SpsLocalAccess
     // The shim captures only the implementation's package path, so the installed form serializes to the same
     // small text as the repo form: no absolute paths (the host resolves it in whatever project runs it).
     for (const [name, text] of Object.entries(up.summary.providers)) {
-      const impl = name.startsWith("group-") ? "local-user-group-provider" : "local-user-provider";
-      expect(text).toContain(`modulePath: "pulumi-pam/dist/provider/sps/${impl}.js"`);
+      expect(name).toBe("access");
+      expect(text).toContain(`modulePath: "pulumi-pam/dist/provider/sps/local-access-provider.js"`);
       expect(text).not.toContain(REPO_ROOT);
       expect(text).not.toContain(dir);
     }
@@ -167,7 +167,7 @@ describe("the packed package installed into a user's project with the latest @pu
     expect(refresh.summary.counts.gone).toBeUndefined();
 
     const destroy = await op("destroy");
-    expect(destroy.summary).toMatchObject({ ok: true, counts: { delete: 5 } });
+    expect(destroy.summary).toMatchObject({ ok: true, counts: { delete: 1 } });
     expect(committed(emu, [...BUILTIN_GROUPS])).toEqual({ users: {}, groups: {} });
   });
 });
