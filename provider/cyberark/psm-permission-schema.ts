@@ -4,7 +4,7 @@
  * Schemas are built by functions: nothing at module level (the provider is serialized with its closures).
  */
 import { z } from "zod";
-import { cyberArkConnectionInputSchema, type CyberArkConnectionInput } from "./provider-context";
+import { cyberArkConnectionInputSchema, type CyberArkConnectionInput } from "./connection";
 import { urlValueProblem } from "./url";
 import { NAME_LIMITS, nameIssue, nameKey } from "../validation/names";
 

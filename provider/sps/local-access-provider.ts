@@ -12,7 +12,9 @@ import type { StagedOperation } from "./coordinator";
 import { SpsCommitUnknownError } from "./errors";
 import { changedItems, emptyRecord, PROTECTED_USERS, type AccessDesired, type AccessGroup, type AccessRecord, type AccessUser, type PruneList } from "./local-access-plan";
 import { explainRefusal, passwordKeyOf, stageAccess, type AccessStaged } from "./local-access-stage";
-import { assertLocalUsersManageable, configureSps, effectiveUrl, targetFor, withStoredConnection, type SpsProviderContext, type SpsTarget } from "./provider-context";
+import { configureSps, effectiveUrl, targetFor, type SpsProviderContext, type SpsTarget } from "./context";
+import { assertLocalUsersManageable } from "./ldap-guard";
+import { withStoredConnection } from "./stored-connection";
 
 export const configure = configureSps;
 

@@ -13,7 +13,9 @@ import type { StagedOperation } from "./coordinator";
 import { adoptionRefusal, membersToRelease, unlistedMembers } from "../dynamic/adoption";
 import { groupExistsError } from "./adoption";
 import { SpsRefusedError } from "./errors";
-import { claimObjects, configureSps, effectiveUrl, explainNameTaken, partialCreateOnUnknownCommit, targetFor, withStoredConnection, type SpsProviderContext } from "./provider-context";
+import { claimObjects, configureSps, effectiveUrl, targetFor, type SpsProviderContext } from "./context";
+import { explainNameTaken, partialCreateOnUnknownCommit } from "./partial-create";
+import { withStoredConnection } from "./stored-connection";
 import type { GroupItem } from "./schemas";
 import { NAME_LIMITS, nameIssue, nfcInputs } from "../validation/names";
 

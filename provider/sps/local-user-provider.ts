@@ -11,7 +11,10 @@ import { spsConnectionInputSchema, type SpsConnectionInput } from "./connection"
 import type { StagedOperation } from "./coordinator";
 import { passwordManaged, randomUnknownPassword, userExistsError } from "./adoption";
 import { SpsRefusedError } from "./errors";
-import { assertLocalUsersManageable, claimObjects, configureSps, explainNameTaken, effectiveUrl, partialCreateOnUnknownCommit, targetFor, withStoredConnection, type SpsProviderContext } from "./provider-context";
+import { claimObjects, configureSps, effectiveUrl, targetFor, type SpsProviderContext } from "./context";
+import { assertLocalUsersManageable } from "./ldap-guard";
+import { explainNameTaken, partialCreateOnUnknownCommit } from "./partial-create";
+import { withStoredConnection } from "./stored-connection";
 import { passwordRefSchema, type UserItem } from "./schemas";
 import { NAME_LIMITS, nameIssue, nameKey, nfcInputs } from "../validation/names";
 

@@ -1,0 +1,32 @@
+import type { SpsTarget } from "./context";
+import type { SpsSessionHandle } from "./coordinator";
+import { SpsRefusedError } from "./errors";
+
+/** The authentication backend each session read, once (a failed read is not kept, so the next call asks again). */
+const backends = new WeakMap<SpsSessionHandle, Promise<string>>();
+
+/**
+ * Local users cannot be managed while SPS authenticates against LDAP (SPS guide, "Manage users locally"):
+ * their accounts are disabled, not deleted. Checked once per session, before any user write.
+ */
+export async function assertLocalUsersManageable(target: SpsTarget): Promise<void> {
+  const session = target.coordinator;
+  let pending = backends.get(session);
+  if (!pending) {
+    pending = session.read((client) => client.authBackend());
+    backends.set(session, pending);
+  }
+  let backend: string;
+  try {
+    backend = await pending;
+  } catch (e) {
+    if (backends.get(session) === pending) backends.delete(session);
+    throw e;
+  }
+  if (backend === "ldap") {
+    throw new SpsRefusedError(
+      `SPS at ${target.conn.url} authenticates users with LDAP, so local users cannot be managed (SPS disables them while LDAP is on). ` +
+        "Switch Users & Access Control > Login options to local or RADIUS, or remove the SpsLocalUser resources.",
+    );
+  }
+}
