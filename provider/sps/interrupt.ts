@@ -6,6 +6,7 @@ export interface Interruptible {
   rollbackOpenTransactions(): Promise<void>;
 }
 
+// The key predates this module: kept so that an older copy of the package in the same process does not add a second handler.
 const INSTALLED = Symbol.for("pulumi-pam.sps.exit-hook");
 
 /** Our choice: how long rollbacks may delay the exit before the signal is re-raised anyway, ms. */

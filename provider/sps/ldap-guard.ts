@@ -2,8 +2,16 @@ import type { SpsTarget } from "./context";
 import type { SpsSessionHandle } from "./coordinator";
 import { SpsRefusedError } from "./errors";
 
-/** The authentication backend each session read, once (a failed read is not kept, so the next call asks again). */
-const backends = new WeakMap<SpsSessionHandle, Promise<string>>();
+const BACKENDS = Symbol.for("pulumi-pam.sps.backend-checked");
+
+/**
+ * The authentication backend each session read, once (a failed read is not kept, so the next call asks
+ * again). On `globalThis`, like the coordinators (registry.ts), so two copies of this package ask once.
+ */
+function backends(): WeakMap<SpsSessionHandle, Promise<string>> {
+  const g = globalThis as unknown as Record<symbol, WeakMap<SpsSessionHandle, Promise<string>> | undefined>;
+  return (g[BACKENDS] ??= new WeakMap());
+}
 
 /**
  * Local users cannot be managed while SPS authenticates against LDAP (SPS guide, "Manage users locally"):
@@ -11,16 +19,17 @@ const backends = new WeakMap<SpsSessionHandle, Promise<string>>();
  */
 export async function assertLocalUsersManageable(target: SpsTarget): Promise<void> {
   const session = target.coordinator;
-  let pending = backends.get(session);
+  const cache = backends();
+  let pending = cache.get(session);
   if (!pending) {
     pending = session.read((client) => client.authBackend());
-    backends.set(session, pending);
+    cache.set(session, pending);
   }
   let backend: string;
   try {
     backend = await pending;
   } catch (e) {
-    if (backends.get(session) === pending) backends.delete(session);
+    if (cache.get(session) === pending) cache.delete(session);
     throw e;
   }
   if (backend === "ldap") {
