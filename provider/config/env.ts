@@ -1,22 +1,13 @@
 /**
  * The one way to read a boolean or integer setting from stack config or an environment variable.
  * Every vendor resolves its flags through these helpers, so that `SPS_ALLOW_HTTP=on` and
- * `cyberark:allowHttp: "yes"` mean the same thing everywhere. Errors name the setting, never echo
- * anything but the (non-secret) value of a flag.
+ * `cyberark:allowHttp: "yes"` mean the same thing everywhere. Errors are {@link ConfigError}s naming the
+ * setting; they never echo anything but the (non-secret) value of a flag.
  */
+import { ConfigError } from "../http/errors";
 
 const TRUE = new Set(["true", "1", "yes", "on"]);
 const FALSE = new Set(["false", "0", "no", "off"]);
-
-/** Raised for a value that is not a boolean / integer; `setting` is the variable or config key at fault. */
-export class SettingError extends Error {
-  readonly setting: string;
-  constructor(setting: string, message: string) {
-    super(`${setting} ${message}`);
-    this.name = "SettingError";
-    this.setting = setting;
-  }
-}
 
 /**
  * `true`/`false`/`1`/`0`/`yes`/`no`/`on`/`off` (case-insensitive, surrounding blanks ignored) → boolean;
@@ -28,7 +19,7 @@ export function envBool(value: string | boolean | undefined | null, setting: str
   const v = value.trim().toLowerCase();
   if (TRUE.has(v)) return true;
   if (FALSE.has(v)) return false;
-  throw new SettingError(setting, `is not a boolean: use true or false (1/0, yes/no, on/off are also accepted), got "${value.slice(0, 40)}"`);
+  throw new ConfigError(setting, `is not a boolean: use true or false (1/0, yes/no, on/off are also accepted), got "${value.slice(0, 40)}"`);
 }
 
 /**
@@ -42,7 +33,7 @@ export function envInt(value: string | number | undefined | null, setting: strin
   const text = String(value).trim();
   const n = typeof value === "number" ? value : /^[+-]?\d+$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new SettingError(setting, `is not valid: use a whole number between ${min} and ${max}, got "${text.slice(0, 40)}"`);
+    throw new ConfigError(setting, `is not valid: use a whole number between ${min} and ${max}, got "${text.slice(0, 40)}"`);
   }
   return n;
 }

@@ -1,5 +1,5 @@
 import { HttpClient, PamError, pathSegment, type DebugLog, type HttpResponse, type RequestOptions, type RetryOptions, type TimeoutOptions } from "../http";
-import { isPrivilegeCloud, validateCyberArkConnection, type CyberArkConnection } from "./config";
+import { isPrivilegeCloud, validateCyberArkConnection, type CyberArkConnection } from "./connection";
 import { PlatformTokenSource } from "./identity-token";
 import { isTokenRejected, parseCyberArkError } from "./errors";
 import { logonTokenSchema, serverInfoSchema } from "./schemas";

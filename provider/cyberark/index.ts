@@ -1,5 +1,5 @@
 /** CyberArk PVWA client: connection config, logon/logoff, live sessions and their actions, Vault groups. */
-export * from "./config";
+export * from "./connection";
 export * from "./client";
 export * from "./errors";
 export * from "./url";
@@ -15,4 +15,3 @@ export type {
 } from "./resources";
 export { LIVE_SESSIONS_OPTIONS_PATH } from "./psm-permission-schema";
 export type { PsmPermissionOutputs, PsmVerification, PsmRight } from "./psm-permission-schema";
-export { cyberArkDefaultsFrom, resolveCyberArkConnection } from "./provider-context";

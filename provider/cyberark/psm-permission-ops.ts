@@ -6,10 +6,10 @@
 import { membersToRelease } from "../dynamic/adoption";
 import { PamError } from "../http";
 import type { CyberArkClient } from "./client";
-import type { CyberArkConnection } from "./config";
+import type { CyberArkConnection } from "./connection";
 import { addGroupMember, createGroup, findGroupByName, getGroup, removeGroupMember, type VaultGroupInfo } from "./groups";
 import { listLiveSessions } from "./live-sessions";
-import { withPvwa } from "./provider-context";
+import { withPvwa } from "./context";
 import { LIVE_SESSIONS_OPTIONS_PATH, RIGHT_LIST, type PsmMember, type PsmRight, type PsmVerification } from "./psm-permission-schema";
 
 /** The group cannot be managed as asked (exists without adoption, is a Directory group, …). Code `CYBERARK_PERMISSION_REFUSED`. */

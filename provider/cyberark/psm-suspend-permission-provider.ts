@@ -8,7 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { adoptionRefusal, unlistedMembers } from "../dynamic/adoption";
 import { applianceChanged, checkInputs, hasUnknown, inputsHaveUnknown, jsonSafe, sameJson } from "../dynamic/inputs";
 import type { CyberArkClient } from "./client";
-import type { CyberArkConnection } from "./config";
+import type { CyberArkConnection } from "./connection";
 import { CyberArkPermissionRefusedError } from "./psm-permission-ops";
 import { deleteGroup } from "./groups";
 import {
@@ -29,7 +29,8 @@ import {
   type PsmPermissionOutputs,
   type PsmVerification,
 } from "./psm-permission-schema";
-import { configureCyberArk, effectiveCyberArkUrl, resolveCyberArkConnection, withPvwa, withStoredCyberArkConnection, type CyberArkProviderContext } from "./provider-context";
+import { configureCyberArk, connectionFor, effectiveCyberArkUrl, withPvwa, type CyberArkProviderContext } from "./context";
+import { withStoredCyberArkConnection } from "./stored-connection";
 import { nfcInputs } from "../validation/names";
 
 export const configure = configureCyberArk;
@@ -175,7 +176,7 @@ function refuseUnsupported(conn: CyberArkConnection, inputs: PsmPermissionInputs
 }
 
 export async function create(inputs: PsmPermissionInputs, ctx: Ctx): Promise<pulumi.dynamic.CreateResult> {
-  const conn = resolveCyberArkConnection(inputs.connection, ctx);
+  const conn = connectionFor(inputs.connection, ctx);
   refuseUnsupported(conn, inputs);
   const s = await applyMembers(conn, inputs, async (c) => {
     const e = await ensureGroup(c, inputs.groupName, rightOf(inputs), inputs.adoptExisting ?? false);
@@ -192,7 +193,7 @@ export async function create(inputs: PsmPermissionInputs, ctx: Ctx): Promise<pul
 }
 
 export async function update(id: string, olds: PsmPermissionOutputs, news: PsmPermissionInputs, ctx: Ctx): Promise<pulumi.dynamic.UpdateResult> {
-  const conn = resolveCyberArkConnection(news.connection, ctx);
+  const conn = connectionFor(news.connection, ctx);
   refuseUnsupported(conn, news);
   const s = await applyMembers(conn, news, async (c) => {
     const g = await readGroup(c, Number(id), olds.groupName ?? news.groupName);

@@ -9,7 +9,7 @@ import { HttpClient, type HttpAuth, type HttpMethod } from "../http/client";
 import { apiErrorClassFor } from "../http/errors";
 import type { DebugLog } from "../http/log";
 import type { RetryOptions } from "../http/retry";
-import { DEFAULT_PATH_PREFIX, DEFAULT_SENHASEGURA_REQUEST_TIMEOUT_MS, DEFAULT_TOKEN_PATH, validateSenhaseguraConnection, type SenhaseguraAuthKind, type SenhaseguraConnection } from "./config";
+import { DEFAULT_PATH_PREFIX, DEFAULT_SENHASEGURA_REQUEST_TIMEOUT_MS, DEFAULT_TOKEN_PATH, validateSenhaseguraConnection, type SenhaseguraAuthKind, type SenhaseguraConnection } from "./connection";
 import { OAuth2TokenSource } from "./oauth2";
 import { signOAuth1, type OAuth1Credentials } from "./oauth1";
 import { parseSenhaseguraError, type Envelope } from "./schemas";

@@ -1,5 +1,5 @@
 /** senhasegura PAM Core A2A: connection config, client, OAuth signers and session helpers. */
-export * from "./config";
+export * from "./connection";
 export * from "./client";
 export * from "./oauth1";
 export * from "./oauth2";

@@ -4,10 +4,11 @@
  * wins field by field over the file, so a file can hold the non-secret part (URL, CA) and the secret
  * come from the environment; neither is ever taken from the command line.
  */
-import { CYBERARK_ENV, cyberArkConnectionFromEnv, type CyberArkConnection } from "../cyberark/config";
+import { CYBERARK_ENV, cyberArkConnectionFromEnv, type CyberArkConnection } from "../cyberark/connection";
+import { mergeFields } from "../config/settings";
 import { PamError } from "../http/errors";
-import { SENHASEGURA_ENV, senhaseguraConnectionFromEnv, type SenhaseguraConnection } from "../senhasegura/config";
-import { spsConnectionFromEnv } from "../sps/active-sessions";
+import { SENHASEGURA_ENV, senhaseguraConnectionFromEnv, type SenhaseguraConnection } from "../senhasegura/connection";
+import { SPS_ENV, spsConnectionFromEnv } from "../sps/connection";
 import type { SpsConnection } from "../sps/connection-types";
 import { readSessionConfigFile } from "./config-file";
 import { SessionRunError, type SessionTargetName } from "./types";
@@ -21,7 +22,7 @@ export interface TargetConnections {
 
 /** Environment variable of each config-file field, per target (the vendors' own variable names). */
 export const CONNECTION_ENV = {
-  sps: { url: "SPS_URL", username: "SPS_USERNAME", password: "SPS_PASSWORD", caCertificates: "SPS_CA_CERTIFICATES", insecureSkipVerify: "SPS_INSECURE_SKIP_VERIFY", allowHttp: "SPS_ALLOW_HTTP" },
+  sps: SPS_ENV,
   cyberark: CYBERARK_ENV,
   senhasegura: SENHASEGURA_ENV,
 } as const;
@@ -37,9 +38,10 @@ export function loadTargetConnection<T extends SessionTargetName>(
   const env = opts.env ?? process.env;
   const names = CONNECTION_ENV[target] as Record<string, string>;
   const section = (opts.configFile ? readSessionConfigFile(opts.configFile, opts.warn)[target] : undefined) ?? {};
-  const merged: Record<string, string | undefined> = {};
-  for (const [field, value] of Object.entries(section)) if (names[field] && value !== undefined) merged[names[field]] = String(value);
-  for (const name of Object.values(names)) if (env[name] !== undefined && env[name]!.trim() !== "") merged[name] = env[name];
+  // Both layers in the variables' form, so that one reader (the vendor's) parses and names them.
+  const fromFile = Object.fromEntries(Object.entries(section).filter(([field, v]) => names[field] && v !== undefined).map(([field, v]) => [names[field], String(v)]));
+  const fromEnv = Object.fromEntries(Object.values(names).filter((name) => (env[name] ?? "").trim() !== "").map((name) => [name, env[name]]));
+  const merged = mergeFields<Record<string, string>>(fromFile, fromEnv);
   try {
     if (target === "sps") return spsConnectionFromEnv(merged) as TargetConnections[T];
     if (target === "cyberark") return cyberArkConnectionFromEnv(merged) as TargetConnections[T];

@@ -4,10 +4,10 @@
  * configuration change, so no transaction is opened.
  */
 import { z } from "zod";
-import { AuthError, ConfigError, PamError, pathSegment, type ApiError, type DebugLog } from "../http";
+import { AuthError, PamError, pathSegment, type ApiError, type DebugLog } from "../http";
 import { SpsClient } from "./client";
 import { sessionIdProblem } from "../validation/names";
-import { resolveSpsConnection, spsDefaultsFrom, type SpsConnection } from "./connection";
+import type { SpsConnection } from "./connection";
 import type { ActionOutcome, SessionOutcome } from "../session-outcome";
 
 const ACTIVE_SESSIONS = "/api/active-sessions";
@@ -81,14 +81,6 @@ const auditPageSchema = z
 const auditItemSchema = z.object({ key: z.string().optional(), body: auditBody }).passthrough();
 
 const hostPort = (e: z.infer<typeof endpoint> | undefined) => (e?.ip ? (e.port !== undefined ? `${e.ip}:${e.port}` : e.ip) : undefined);
-
-/** Reads a {@link SpsConnection} from `SPS_URL`, `SPS_USERNAME`, `SPS_PASSWORD`, `SPS_CA_CERTIFICATES`, `SPS_INSECURE_SKIP_VERIFY`. Throws naming what is missing. */
-export function spsConnectionFromEnv(env: NodeJS.ProcessEnv = process.env): SpsConnection {
-  // Outside Pulumi the user sets variables: name them, not the stack config keys.
-  const help = { SPS_URL: 'give the SPS address, e.g. "https://sps.example.com"', SPS_USERNAME: "give the SPS user name", SPS_PASSWORD: "give the password of that user" };
-  for (const [name, fix] of Object.entries(help)) if (env[name] === undefined || env[name]!.trim() === "") throw new ConfigError(name, `is not set; ${fix}`);
-  return resolveSpsConnection(undefined, spsDefaultsFrom(undefined, env).connection);
-}
 
 /** Runs `fn` with the given client, or with a fresh logged-in client that is closed afterwards. */
 async function withClient<T>(target: SpsClient | SpsConnection, opts: SpsHelperOptions, fn: (c: SpsClient) => Promise<T>): Promise<T> {

@@ -1,7 +1,13 @@
+/**
+ * How to reach an SPS appliance: the connection type, the per-resource input schema, the settings table
+ * (stack config `sps:*` and `SPS_*` variables) and the resolve functions that the dynamic providers and
+ * the session-actions module share. Precedence: see provider/config/settings.ts.
+ */
 import { z } from "zod";
 import type * as pulumi from "@pulumi/pulumi";
 import type { SpsConnection } from "./connection-types";
-import { envBool } from "../config/env";
+import { envOnly, mergeFields, readSettings, stackThenEnv, type SettingsTable } from "../config/settings";
+import { ConfigError } from "../http/errors";
 
 export type { SpsConnection };
 
@@ -35,6 +41,30 @@ export const DEFAULT_TUNING: SpsTuning = {
   lockRetryMaxMs: 15000,
 };
 
+/** Where each connection field is set outside the program: stack config `sps:<config>`, variable `<env>`. */
+export const SPS_SETTINGS: SettingsTable<SpsConnection> = {
+  url: { config: "url", env: "SPS_URL" },
+  username: { config: "username", env: "SPS_USERNAME" },
+  password: { config: "password", env: "SPS_PASSWORD" },
+  caCertificates: { config: "caCertificates", env: "SPS_CA_CERTIFICATES" },
+  insecureSkipVerify: { config: "insecureSkipVerify", env: "SPS_INSECURE_SKIP_VERIFY", kind: "bool" },
+  allowHttp: { config: "allowHttp", env: "SPS_ALLOW_HTTP", kind: "bool" },
+};
+
+/** The coordinator's tuning keys (stack config only, except the request deadline). */
+const TUNING_SETTINGS: SettingsTable<SpsTuning> = {
+  lockWaitTimeoutSeconds: { config: "lockWaitTimeout", kind: "int", min: 0 },
+  batchWindowMs: { config: "batchWindowMs", kind: "int", min: 0 },
+  batchWindowCapMs: { config: "batchWindowCapMs", kind: "int", min: 0 },
+  batchSize: { config: "batchSize", kind: "int", min: 1 },
+  lockRetryInitialMs: { config: "lockRetryInitialMs", kind: "int", min: 1 },
+  lockRetryMaxMs: { config: "lockRetryMaxMs", kind: "int", min: 1 },
+  requestTimeoutMs: { config: "requestTimeoutMs", env: "SPS_REQUEST_TIMEOUT_MS", kind: "int", min: 1 },
+};
+
+/** Environment variable of each connection field (the session-actions config file uses the same field names). */
+export const SPS_ENV = Object.fromEntries(Object.entries(SPS_SETTINGS).map(([k, s]) => [k, s!.env!])) as Record<keyof SpsConnection, string>;
+
 /** The per-resource `connection` input: every field optional, each overrides config and environment. */
 export const spsConnectionInputSchema = z
   .object({
@@ -59,55 +89,38 @@ const completeSchema = z.object({
   allowHttp: z.boolean().optional(),
 });
 
-const bool = (v: string | undefined, field: string): boolean | undefined => envBool(v, field);
-
-const num = (v: string | undefined, field: string, min: number): number | undefined => {
-  if (v === undefined || v === "") return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min) throw new Error(`${field} must be a number >= ${min}, got "${v}"`);
-  return n;
-};
-
 /** Connection defaults and tuning read from stack config and the environment, synchronously in `configure`. */
 export interface SpsDefaults {
   connection: Partial<SpsConnection>;
   tuning: SpsTuning;
 }
 
-/** Reads `sps:*` stack config, falling back to `SPS_*` environment variables. Throws naming the bad key. */
+/** Reads `sps:*` stack config, falling back to `SPS_*` environment variables. Throws ConfigError naming the bad key. */
 export function spsDefaultsFrom(config: pulumi.dynamic.Config | undefined, env: NodeJS.ProcessEnv): SpsDefaults {
-  const get = (k: string) => config?.get(`sps:${k}`);
-  const drop = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-  const connection = drop({
-    url: get("url") ?? env.SPS_URL,
-    username: get("username") ?? env.SPS_USERNAME,
-    password: get("password") ?? env.SPS_PASSWORD,
-    caCertificates: get("caCertificates") ?? env.SPS_CA_CERTIFICATES,
-    insecureSkipVerify: bool(get("insecureSkipVerify") ?? env.SPS_INSECURE_SKIP_VERIFY, "sps:insecureSkipVerify / SPS_INSECURE_SKIP_VERIFY"),
-    allowHttp: bool(get("allowHttp") ?? env.SPS_ALLOW_HTTP, "sps:allowHttp / SPS_ALLOW_HTTP"),
-  });
-  const tuning: SpsTuning = {
-    ...DEFAULT_TUNING,
-    ...drop({
-      lockWaitTimeoutSeconds: num(get("lockWaitTimeout"), "sps:lockWaitTimeout (seconds)", 0),
-      batchWindowMs: num(get("batchWindowMs"), "sps:batchWindowMs", 0),
-      batchWindowCapMs: num(get("batchWindowCapMs"), "sps:batchWindowCapMs", 0),
-      batchSize: num(get("batchSize"), "sps:batchSize", 1),
-      lockRetryInitialMs: num(get("lockRetryInitialMs"), "sps:lockRetryInitialMs", 1),
-      lockRetryMaxMs: num(get("lockRetryMaxMs"), "sps:lockRetryMaxMs", 1),
-      requestTimeoutMs: num(get("requestTimeoutMs") ?? env.SPS_REQUEST_TIMEOUT_MS, "sps:requestTimeoutMs / SPS_REQUEST_TIMEOUT_MS", 1),
-    }),
+  const lookup = stackThenEnv("sps", config, env);
+  return {
+    connection: readSettings(SPS_SETTINGS, lookup),
+    tuning: { ...DEFAULT_TUNING, ...readSettings(TUNING_SETTINGS, lookup) },
   };
-  return { connection, tuning };
 }
 
-/** Merges a resource's `connection` over the defaults and validates the result (errors name the source to set). */
+/** Merges a resource's `connection` over the defaults and validates the result (ConfigError naming the source to set). */
 export function resolveSpsConnection(input: SpsConnectionInput | undefined, defaults: Partial<SpsConnection>): SpsConnection {
-  const merged = { ...defaults, ...Object.fromEntries(Object.entries(input ?? {}).filter(([, v]) => v !== undefined && v !== null)) };
-  const r = completeSchema.safeParse(merged);
+  const r = completeSchema.safeParse(mergeFields<SpsConnection>(defaults, input));
   if (!r.success) {
     const i = r.error.issues[0];
-    throw new Error(`SPS connection ${String(i.path[0] ?? "")} ${i.message}`.replace(/\s+/g, " ").trim());
+    throw new ConfigError(String(i.path[0] ?? "connection"), i.message.replace(/\s+/g, " ").trim());
   }
   return r.data;
+}
+
+/**
+ * Reads an {@link SpsConnection} from `SPS_URL`, `SPS_USERNAME`, `SPS_PASSWORD`, `SPS_CA_CERTIFICATES`,
+ * `SPS_INSECURE_SKIP_VERIFY`, `SPS_ALLOW_HTTP`. Throws ConfigError naming the variable to set.
+ */
+export function spsConnectionFromEnv(env: NodeJS.ProcessEnv = process.env): SpsConnection {
+  // Outside Pulumi the user sets variables: name them, not the stack config keys.
+  const help = { SPS_URL: 'give the SPS address, e.g. "https://sps.example.com"', SPS_USERNAME: "give the SPS user name", SPS_PASSWORD: "give the password of that user" };
+  for (const [name, fix] of Object.entries(help)) if (env[name] === undefined || env[name]!.trim() === "") throw new ConfigError(name, `is not set; ${fix}`);
+  return resolveSpsConnection(undefined, readSettings(SPS_SETTINGS, envOnly(env)));
 }

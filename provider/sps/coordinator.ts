@@ -259,13 +259,13 @@ export class SpsCoordinator<C extends TransactionClient = SpsClient> {
     for (const it of items) it.reject(withLabel(e, it.op.label, note));
   }
 
-  /** Best effort at process exit: roll back any transaction a session may hold (outside the write lock: the process is ending). */
-  async rollbackForExit(): Promise<void> {
+  /** Best effort when the process is interrupted: roll back any transaction a session may hold (outside the write lock: the process is ending). */
+  async rollbackOpenTransactions(): Promise<void> {
     const open = [...this.sessions.values()].filter((s) => s.tx.mayHoldTransaction);
     await Promise.allSettled(open.map((s) => s.client.rollback()));
   }
 
-  /** True when some session may hold a transaction (the exit hook's question). */
+  /** True when some session may hold a transaction (the interrupt handler's question). */
   get mayHoldTransaction(): boolean {
     return [...this.sessions.values()].some((s) => s.tx.mayHoldTransaction);
   }

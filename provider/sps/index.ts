@@ -6,11 +6,11 @@ export type { SpsLocalAccessArgs, SpsLocalAccessUser, SpsLocalAccessGroup } from
 export { SpsClient } from "./client";
 export { SpsCoordinator } from "./coordinator";
 export type { StagedOperation, SpsSessionHandle } from "./coordinator";
-export { resolveSpsConnection, spsDefaultsFrom, DEFAULT_TUNING } from "./connection";
+export { resolveSpsConnection, spsConnectionFromEnv, spsDefaultsFrom, DEFAULT_TUNING } from "./connection";
 export type { SpsConnection, SpsTuning } from "./connection";
 export { SpsLockHeldError, SpsSessionLostError, SpsRefusedError } from "./errors";
 export { allCoordinators, resetCoordinators } from "./registry";
-export { closeSpsActiveSession, listSpsActiveSessions, spsConnectionFromEnv } from "./active-sessions";
+export { closeSpsActiveSession, listSpsActiveSessions } from "./active-sessions";
 export type { SpsActiveSession, SpsCloseOutcome, SpsCloseResult, ListSpsActiveSessionsOptions } from "./active-sessions";
 export { loadAccessFile, parseAccessFile, formatAccessFile } from "./access-file";
 export { accessFileSchema } from "./access-file-schema";

@@ -15,7 +15,9 @@ import { SpsCommitUnknownError } from "./errors";
 import { changedItems, emptyRecord, PROTECTED_USERS, type AccessDesired, type AccessGroup, type AccessRecord, type AccessUser, type PruneList } from "./local-access-plan";
 import { explainRefusal, passwordKeyOf, stageAccess, type AccessStaged } from "./local-access-stage";
 import type { SpsLocalAccessOutputs } from "./resource-specs";
-import { assertLocalUsersManageable, configureSps, effectiveUrl, targetFor, withStoredConnection, type SpsProviderContext, type SpsTarget } from "./provider-context";
+import { configureSps, effectiveUrl, targetFor, type SpsProviderContext, type SpsTarget } from "./context";
+import { assertLocalUsersManageable } from "./ldap-guard";
+import { withStoredConnection } from "./stored-connection";
 
 export const configure = configureSps;
 

@@ -3,9 +3,9 @@ import type { DebugLog } from "../http";
 import { SpsClient } from "./client";
 import type { SpsConnection, SpsTuning } from "./connection";
 import { SpsCoordinator, type SpsSessionHandle } from "./coordinator";
+import { rollBackOnInterrupt } from "./interrupt";
 
 const REGISTRY = Symbol.for("pulumi-pam.sps.coordinators.v2");
-const EXIT_HOOK = Symbol.for("pulumi-pam.sps.exit-hook");
 
 type Registry = Map<string, SpsCoordinator>;
 
@@ -46,7 +46,7 @@ export function coordinatorFor(conn: SpsConnection, tuning: SpsTuning, log?: Deb
   if (!c) {
     c = new SpsCoordinator<SpsClient>(tuning, { newClient: (cn) => new SpsClient(cn, { log, requestTimeoutMs: tuning.requestTimeoutMs }), log });
     reg.set(id, c);
-    installExitHook();
+    rollBackOnInterrupt(allCoordinators);
   }
   // The credentials identify the session; only a digest is kept as the map key.
   const credentials = createHash("sha256").update(`${conn.username}\0${conn.password}\0${conn.caCertificates ?? ""}\0${conn.insecureSkipVerify ?? false}`).digest("hex");
@@ -64,32 +64,4 @@ export async function resetCoordinators(): Promise<void> {
   const all = [...reg.values()];
   reg.clear();
   await Promise.all(all.map((c) => c.close()));
-}
-
-/**
- * Best effort on SIGINT/SIGTERM (the engine interrupts the host when an update is cancelled): roll back
- * any transaction a session may hold so that web-UI administrators are not locked out until SPS's
- * 20-minute expiry. With nothing open, the signal's default behaviour (exit) is kept. SIGKILL cannot be
- * caught: then the next run finds the lock held by a dead session and waits for SPS to expire it.
- */
-function installExitHook(): void {
-  const g = globalThis as unknown as Record<symbol, boolean | undefined>;
-  if (g[EXIT_HOOK]) return;
-  g[EXIT_HOOK] = true;
-  const onSignal = (signal: NodeJS.Signals) => {
-    const open = allCoordinators().filter((c) => c.mayHoldTransaction);
-    const exit = () => {
-      process.removeListener("SIGINT", onSignal);
-      process.removeListener("SIGTERM", onSignal);
-      process.kill(process.pid, signal);
-    };
-    if (!open.length) return exit();
-    const timeout = setTimeout(exit, 2000);
-    void Promise.allSettled(open.map((c) => c.rollbackForExit())).then(() => {
-      clearTimeout(timeout);
-      exit();
-    });
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
 }

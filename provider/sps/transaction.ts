@@ -66,7 +66,7 @@ export const ROLLBACK_ATTEMPTS = 8;
  *
  * Invariants (enforced here):
  * - Transaction state is read from SPS (`GET /api/transaction`) before anything is staged and after
- *   every error; `mayHoldTransaction` only says whether the exit hook should try a rollback.
+ *   every error; `mayHoldTransaction` only says whether the interrupt handler (interrupt.ts) should try a rollback.
  * - Nothing is staged onto a transaction this attempt did not open: a leftover of this session is rolled
  *   back first, and a login in the middle (another session) aborts the attempt.
  * - Every method runs under the coordinator's write lock (callers guarantee it).

@@ -1,5 +1,5 @@
 import { ConfigError } from "../../provider/http/errors";
-import { senhaseguraConnectionFromEnv, validateSenhaseguraConnection } from "../../provider/senhasegura/config";
+import { senhaseguraConnectionFromEnv, validateSenhaseguraConnection } from "../../provider/senhasegura/connection";
 
 const O2 = { SENHASEGURA_URL: "https://pam.example.test", SENHASEGURA_CLIENT_ID: "id1", SENHASEGURA_CLIENT_SECRET: "secret-value-1" };
 const O1 = { SENHASEGURA_URL: "https://pam.example.test", SENHASEGURA_CONSUMER_KEY: "ck", SENHASEGURA_CONSUMER_SECRET: "cs-secret", SENHASEGURA_TOKEN: "tk-secret", SENHASEGURA_TOKEN_SECRET: "ts-secret" };

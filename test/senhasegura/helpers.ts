@@ -1,5 +1,5 @@
 import { SenhaseguraClient, type SenhaseguraClientOptions } from "../../provider/senhasegura/client";
-import type { SenhaseguraConnection } from "../../provider/senhasegura/config";
+import type { SenhaseguraConnection } from "../../provider/senhasegura/connection";
 import { createSenhaseguraEmulator, type SenhaseguraEmulator, type SenhaseguraEmulatorOptions } from "../emulators/senhasegura";
 
 export const OAUTH2 = { clientId: "765299ec425cf0255badc739c2dce1b10634973e1", clientSecret: "f13aeddeb57f262835871dab5d839b70" };

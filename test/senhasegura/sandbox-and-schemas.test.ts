@@ -1,6 +1,6 @@
 import { ConnectionError } from "../../provider/http/errors";
 import { SenhaseguraClient } from "../../provider/senhasegura/client";
-import { senhaseguraConnectionFromEnv } from "../../provider/senhasegura/config";
+import { senhaseguraConnectionFromEnv } from "../../provider/senhasegura/connection";
 import { sessionsBodySchema } from "../../provider/senhasegura/schemas";
 import { dropSession, listRemoteSessions, normalizeSession } from "../../provider/senhasegura/sessions";
 import { startSandboxSenhasegura } from "../sandbox/senhasegura";

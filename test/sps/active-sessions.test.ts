@@ -1,7 +1,8 @@
 import * as path from "path";
 import { SpsClient } from "../../provider/sps/client";
 import type { SpsConnection } from "../../provider/sps/connection";
-import { closeSpsActiveSession, listSpsActiveSessions, spsConnectionFromEnv } from "../../provider/sps/active-sessions";
+import { closeSpsActiveSession, listSpsActiveSessions } from "../../provider/sps/active-sessions";
+import { spsConnectionFromEnv } from "../../provider/sps/connection";
 import { TLS_DIR } from "../emulators/common/server";
 import { createSpsEmulator, type SpsEmulator, type TerminationFailure } from "../emulators/sps";
 

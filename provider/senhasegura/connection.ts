@@ -1,12 +1,13 @@
 /**
- * Connection settings of a senhasegura PAM Core appliance, and their environment form.
- * Validated with zod before any request; messages name the field or
+ * How to reach a senhasegura PAM Core appliance: the connection type, its validation, the settings
+ * table (`SENHASEGURA_*` variables; there is no senhasegura dynamic resource, so no stack config) and
+ * the function that reads it. Validated with zod before any request; messages name the field or
  * variable and the fix, never a secret value.
  */
 import { z } from "zod";
+import { envOnly, readSettings, type SettingsTable } from "../config/settings";
 import { ConfigError } from "../http/errors";
 import type { TimeoutOptions } from "../http/timeouts";
-import { envBool, envInt, SettingError } from "../config/env";
 
 /**
  * Default path prefix of the session operations. Choice: `/iso`, the family every public client
@@ -114,51 +115,34 @@ export function validateSenhaseguraConnection(conn: SenhaseguraConnection, names
   throw new ConfigError(name("clientId"), `credentials are missing; set ${name("clientId")} and ${name("clientSecret")} (OAuth 2.0) or ${missing(["consumerKey", "consumerSecret", "token", "tokenSecret"])} (OAuth 1.0a)`);
 }
 
-/** Environment variable of each setting. */
-export const SENHASEGURA_ENV: Record<Exclude<keyof SenhaseguraConnection, "timeouts" | "tokenPath">, string> = {
-  url: "SENHASEGURA_URL",
-  pathPrefix: "SENHASEGURA_PATH_PREFIX",
-  clientId: "SENHASEGURA_CLIENT_ID",
-  clientSecret: "SENHASEGURA_CLIENT_SECRET",
-  consumerKey: "SENHASEGURA_CONSUMER_KEY",
-  consumerSecret: "SENHASEGURA_CONSUMER_SECRET",
-  token: "SENHASEGURA_TOKEN",
-  tokenSecret: "SENHASEGURA_TOKEN_SECRET",
-  caCertificates: "SENHASEGURA_CA_CERTIFICATES",
-  insecureSkipVerify: "SENHASEGURA_INSECURE_SKIP_VERIFY",
-  allowHttp: "SENHASEGURA_ALLOW_HTTP",
-  requestTimeoutMs: "SENHASEGURA_REQUEST_TIMEOUT_MS",
+type EnvField = Exclude<keyof SenhaseguraConnection, "timeouts" | "tokenPath">;
+
+/** Where each connection field is set outside the program (every value trimmed). */
+export const SENHASEGURA_SETTINGS: SettingsTable<Pick<SenhaseguraConnection, EnvField>> = {
+  url: { env: "SENHASEGURA_URL", kind: "trimmed" },
+  pathPrefix: { env: "SENHASEGURA_PATH_PREFIX", kind: "trimmed" },
+  clientId: { env: "SENHASEGURA_CLIENT_ID", kind: "trimmed" },
+  clientSecret: { env: "SENHASEGURA_CLIENT_SECRET", kind: "trimmed" },
+  consumerKey: { env: "SENHASEGURA_CONSUMER_KEY", kind: "trimmed" },
+  consumerSecret: { env: "SENHASEGURA_CONSUMER_SECRET", kind: "trimmed" },
+  token: { env: "SENHASEGURA_TOKEN", kind: "trimmed" },
+  tokenSecret: { env: "SENHASEGURA_TOKEN_SECRET", kind: "trimmed" },
+  caCertificates: { env: "SENHASEGURA_CA_CERTIFICATES", kind: "trimmed" },
+  insecureSkipVerify: { env: "SENHASEGURA_INSECURE_SKIP_VERIFY", kind: "bool" },
+  allowHttp: { env: "SENHASEGURA_ALLOW_HTTP", kind: "bool" },
+  requestTimeoutMs: { env: "SENHASEGURA_REQUEST_TIMEOUT_MS", kind: "int", min: 1 },
 };
+
+/** Environment variable of each setting. */
+export const SENHASEGURA_ENV = Object.fromEntries(Object.entries(SENHASEGURA_SETTINGS).map(([k, s]) => [k, s!.env!])) as Record<EnvField, string>;
 
 /**
  * Reads a connection from `SENHASEGURA_*` variables (see {@link SENHASEGURA_ENV}); empty values
  * count as unset. Throws {@link ConfigError} naming the variable and the fix.
  */
 export function senhaseguraConnectionFromEnv(env: Record<string, string | undefined> = process.env): SenhaseguraConnection {
-  const get = (k: keyof typeof SENHASEGURA_ENV) => {
-    const v = env[SENHASEGURA_ENV[k]];
-    return v === undefined || v.trim() === "" ? undefined : v.trim();
-  };
-  if (!get("url")) throw new ConfigError(SENHASEGURA_ENV.url, 'is not set; export SENHASEGURA_URL="https://<appliance>"');
-  let insecure: boolean | undefined;
-  let allowHttp: boolean | undefined;
-  let requestTimeoutMs: number | undefined;
-  try {
-    insecure = envBool(get("insecureSkipVerify"), SENHASEGURA_ENV.insecureSkipVerify);
-    allowHttp = envBool(get("allowHttp"), SENHASEGURA_ENV.allowHttp);
-    requestTimeoutMs = envInt(get("requestTimeoutMs"), SENHASEGURA_ENV.requestTimeoutMs, { min: 1 });
-  } catch (e) {
-    if (e instanceof SettingError) throw new ConfigError(e.setting, e.message.slice(e.setting.length + 1));
-    throw e;
-  }
-  const conn: SenhaseguraConnection = { url: get("url") as string };
-  for (const k of ["pathPrefix", "clientId", "clientSecret", "consumerKey", "consumerSecret", "token", "tokenSecret", "caCertificates"] as const) {
-    const v = get(k);
-    if (v !== undefined) conn[k] = v;
-  }
-  if (insecure !== undefined) conn.insecureSkipVerify = insecure;
-  if (allowHttp !== undefined) conn.allowHttp = allowHttp;
-  if (requestTimeoutMs !== undefined) conn.requestTimeoutMs = requestTimeoutMs;
+  if ((env[SENHASEGURA_ENV.url] ?? "").trim() === "") throw new ConfigError(SENHASEGURA_ENV.url, 'is not set; export SENHASEGURA_URL="https://<appliance>"');
+  const conn = readSettings(SENHASEGURA_SETTINGS, envOnly(env)) as SenhaseguraConnection;
   validateSenhaseguraConnection(conn, SENHASEGURA_ENV);
   return conn;
 }
