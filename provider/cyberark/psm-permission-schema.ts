@@ -6,7 +6,8 @@
 import { z } from "zod";
 import type { ResourceState } from "../dynamic/resource-spec";
 import type { PsmRight, PsmSuspendPermissionOutputs } from "./resource-specs";
-import { cyberArkConnectionInputSchema, type CyberArkConnectionInput } from "./connection";
+import type { CyberArkConnectionInput } from "./connection";
+import { cyberArkConnectionInputSchema } from "./connection-schema";
 import { urlValueProblem } from "./url";
 import { NAME_LIMITS, nameIssue, nameKey } from "../validation/names";
 
