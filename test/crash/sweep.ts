@@ -8,6 +8,7 @@ import type { Deployment, DesiredResource } from "../harness/engine";
 import { spsStateMismatches } from "../faults/sps-state";
 import { SESSION_IDLE_MS } from "../emulators/sps";
 import { committed, spsFixture, type SpsFixture } from "../sps/fixture";
+import { discard, restore, save, type SavedStack } from "./fork";
 
 export type Variant = "before" | "after";
 export type Recovery = "up" | "refresh+up";
@@ -52,10 +53,11 @@ export const UPDATE_PLAN: Program = (() => {
   };
 })();
 
-function desired(fx: SpsFixture, p: Program): DesiredResource[] {
+/** The program's resources; `adopted` holds the SPS names the user chose to adopt (the named fix applied). */
+function desired(fx: SpsFixture, p: Program, adopted: ReadonlySet<string> = new Set()): DesiredResource[] {
   return [
-    ...Object.entries(p.users).map(([r, u]) => fx.user(r, u.password, { name: u.name })),
-    ...Object.entries(p.groups).map(([r, g]) => fx.group(r, g.members, { name: g.name })),
+    ...Object.entries(p.users).map(([r, u]) => fx.user(r, u.password, { name: u.name, ...(adopted.has(u.name) ? { adopt: true } : {}) })),
+    ...Object.entries(p.groups).map(([r, g]) => fx.group(r, g.members, { name: g.name, ...(adopted.has(g.name) ? { adoptExisting: true } : {}) })),
   ];
 }
 
@@ -81,8 +83,34 @@ async function divergence(fx: SpsFixture, d: Deployment, p: Program): Promise<st
   return out;
 }
 
-/** A failure that tells the user what to do: names the object and a concrete fix. */
-const namesFix = (m: string) => /SPS local (user|usergroup) "[^"]+"/.test(m) && /(set adopt: true|set adoptExisting: true|pulumi refresh|run pulumi up again)/.test(m);
+/**
+ * The fix a failure names, as a user would apply it: the SPS objects to adopt (`set adopt: true` /
+ * `set adoptExisting: true` on the resource of that name), a `pulumi refresh` first, or just another
+ * `pulumi up`. Undefined when some failure does not name its object and a concrete fix.
+ */
+interface NamedFix {
+  adopt: Set<string>;
+  refresh: boolean;
+  describe: string;
+}
+function namedFix(messages: string[]): NamedFix | undefined {
+  const fix: NamedFix = { adopt: new Set(), refresh: false, describe: "" };
+  const said: string[] = [];
+  for (const m of messages) {
+    const object = /SPS local (?:user|usergroup) "([^"]+)"/.exec(m)?.[1];
+    if (!object) return undefined;
+    if (/set adopt(Existing)?: true/.test(m)) {
+      fix.adopt.add(object);
+      said.push(`adopt ${object}`);
+    } else if (/pulumi refresh/.test(m)) {
+      fix.refresh = true;
+      said.push(`pulumi refresh (${object})`);
+    } else if (/run pulumi up again/.test(m)) said.push(`pulumi up again (${object})`);
+    else return undefined;
+  }
+  fix.describe = [...new Set(said)].join(", ");
+  return fix;
+}
 
 export interface SweepRow {
   plan: "create" | "update";
@@ -94,20 +122,30 @@ export interface SweepRow {
   ok: boolean;
 }
 
-async function runPlanFromScratch(fx: SpsFixture, plan: "create" | "update"): Promise<void> {
-  if (plan === "update") {
-    const r = await fx.deployment().up(desired(fx, CREATE_PLAN));
-    if (r.failures.length) throw new Error(`setup of the update plan failed: ${r.failures[0].message}`);
-  }
+let updateBaseline: Promise<SavedStack> | undefined;
+/** The update plan starts from the create plan applied: made once, then forked for every crash point. */
+function baselineFor(): Promise<SavedStack> {
+  updateBaseline ??= (async () => {
+    const fx = await spsFixture();
+    try {
+      const r = await fx.deployment().up(desired(fx, CREATE_PLAN));
+      if (r.failures.length) throw new Error(`setup of the update plan failed: ${r.failures[0].message}`);
+      return save(fx);
+    } finally {
+      await fx.close();
+    }
+  })();
+  return updateBaseline;
 }
+
+const startOf = async (plan: "create" | "update"): Promise<SpsFixture> => (plan === "update" ? restore(await baselineFor()) : spsFixture());
+const programOf = (plan: "create" | "update") => (plan === "create" ? CREATE_PLAN : UPDATE_PLAN);
 
 /** The SPS requests (`METHOD /path`) an uninterrupted apply of `plan` sends: the sweep's k range. */
 export async function requestSequence(plan: "create" | "update"): Promise<string[]> {
-  const fx = await spsFixture();
+  const fx = await startOf(plan);
   try {
-    await runPlanFromScratch(fx, plan);
-    fx.emu.log.clear();
-    const r = await fx.deployment().up(desired(fx, plan === "create" ? CREATE_PLAN : UPDATE_PLAN));
+    const r = await fx.deployment().up(desired(fx, programOf(plan)));
     if (r.failures.length) throw new Error(`uninterrupted ${plan} plan failed: ${r.failures[0].message}`);
     return fx.emu.log.entries.map((e) => `${e.method} ${e.path}`);
   } finally {
@@ -115,46 +153,109 @@ export async function requestSequence(plan: "create" | "update"): Promise<string
   }
 }
 
+/** One crash point: the plan, the k-th request (counting only requests matching `match`), the variant. */
+export interface CrashPointSpec {
+  plan: "create" | "update";
+  k: number;
+  variant: Variant;
+  /** Counts only the requests matching this ("METHOD /path"); default every request. */
+  match?: RegExp;
+}
+
 /**
- * One crash point: kill at the k-th request (or the k-th request matching `match`, "METHOD /path"),
- * recover, judge. Batch boundaries depend on arrival timing, so the same k may name another request in
- * another run; the table shows the one actually hit.
+ * Kills the host at the crash point, then recovers once per `recoveries` entry, each from its own copy
+ * of the crashed appliance and state (the crashed `up` runs once). Batch boundaries depend on arrival
+ * timing, so the same k may name another request in another run; each row shows the request hit.
  */
-export async function crashPoint(plan: "create" | "update", k: number, variant: Variant, recovery: Recovery, match: RegExp = /./): Promise<SweepRow> {
-  const fx = await spsFixture();
-  const program = plan === "create" ? CREATE_PLAN : UPDATE_PLAN;
+export async function crashPoint(spec: CrashPointSpec, recoveries: readonly Recovery[]): Promise<SweepRow[]> {
+  const { plan, k, variant, match = /./ } = spec;
+  const fx = await startOf(plan);
+  let saved: SavedStack;
+  let req: string;
   try {
-    await runPlanFromScratch(fx, plan);
-    fx.emu.log.clear();
     const d = fx.deployment();
     fx.emu.faults.plan(match, { kind: variant === "before" ? "drop-before" : "drop-after", then: () => d.lastHost?.child.kill("SIGKILL") }, { after: k - 1 });
-    const crashed = await d.up(desired(fx, program));
-    const hit = fx.emu.log.entries.find((e) => e.status === -1);
-    const req = hit ? `${hit.method} ${hit.path.replace(/[0-9a-f]{20,}/g, "<key>")}` : "(none)";
+    await d.up(desired(fx, programOf(plan)));
+    const hitAt = fx.emu.log.entries.findIndex((e) => e.status === -1);
+    const hit = fx.emu.log.entries[hitAt];
+    const counted = spec.match ? ` (k counts ${spec.match.source})` : "";
+    req = hit ? `#${hitAt + 1} ${hit.method} ${hit.path.replace(/[0-9a-f]{20,}/g, "<key>")}${counted}` : `(none)${counted}`;
     fx.emu.faults.clear();
-    // A killed host's session keeps its transaction and the lock until SPS expires it (20 minutes idle).
+    // A killed host's session keeps its transaction and the lock until SPS expires it (20 minutes
+    // idle): the clock is fast-forwarded past that, which ends every (idle) session.
     fx.emu.controls.advanceClock(SESSION_IDLE_MS + 60_000);
+    fx.emu.controls.expireAllSessions();
+    saved = save(fx);
+  } finally {
+    await fx.close();
+  }
+  try {
+    const rows: SweepRow[] = [];
+    for (const recovery of recoveries) {
+      const outcome = await recover(saved, plan, recovery, !req.startsWith("(none)"));
+      rows.push({ plan, k, variant, recovery, request: req, ...outcome });
+    }
+    return rows;
+  } finally {
+    discard(saved);
+  }
+}
+
+/**
+ * The recovery a user runs after the crash, judged. When it fails naming the fix, the fix is applied
+ * as a user would (adopt the named objects, refresh, up again) and the result must then converge: a
+ * named fix that does not work is a failure too.
+ */
+async function recover(saved: SavedStack, plan: "create" | "update", recovery: Recovery, crashed: boolean): Promise<{ outcome: string; ok: boolean }> {
+  const fx = await restore(saved);
+  const program = programOf(plan);
+  try {
     if (recovery === "refresh+up") {
       const rr = await fx.deployment().refresh();
-      if (rr.failures.length) return row(`refresh failed: ${rr.failures[0].message}`, false);
+      if (rr.failures.length) return { outcome: `refresh failed: ${rr.failures[0].message}`, ok: false };
     }
     const again = await fx.deployment().up(desired(fx, program));
+    let outcome = crashed ? "converged" : "converged (no crash)";
     if (again.failures.length) {
-      const bad = again.failures.filter((f) => !namesFix(f.message));
-      return bad.length ? row(`FAILED without a fix: ${bad[0].name}: ${bad[0].message}`, false) : row(`fix named: ${again.failures[0].message.slice(0, 140)}`, true);
+      const fix = namedFix(again.failures.map((f) => f.message));
+      if (!fix) {
+        const bad = again.failures.find((f) => !namedFix([f.message]))!;
+        return { outcome: `FAILED without a fix: ${bad.name}: ${bad.message}`, ok: false };
+      }
+      if (fix.refresh) {
+        const rr = await fx.deployment().refresh();
+        if (rr.failures.length) return { outcome: `fix named (${fix.describe}) but its refresh failed: ${rr.failures[0].message}`, ok: false };
+      }
+      const fixed = await fx.deployment().up(desired(fx, program, fix.adopt));
+      if (fixed.failures.length) return { outcome: `fix named (${fix.describe}) but the up after it failed: ${fixed.failures[0].name}: ${fixed.failures[0].message}`, ok: false };
+      outcome = `fix named (${fix.describe}), applied: converged`;
     }
     const diverged = await divergence(fx, fx.deployment(), program);
-    return diverged.length ? row(`DIVERGED: ${diverged.join("; ")}`, false) : row(crashed.failures.length ? "converged" : "converged (no crash)", true);
-
-    function row(outcome: string, ok: boolean): SweepRow {
-      return { plan, k, variant, recovery, request: req, outcome, ok };
-    }
+    return diverged.length ? { outcome: `DIVERGED: ${diverged.join("; ")}`, ok: false } : { outcome, ok: true };
   } finally {
     await fx.close();
   }
 }
 
+/** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
+export async function pool<T, R>(items: readonly T[], limit: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 export function formatTable(rows: SweepRow[]): string {
-  const lines = rows.map((r) => `${r.plan.padEnd(6)} ${String(r.k).padStart(3)} ${r.variant.padEnd(6)} ${r.recovery.padEnd(10)} ${r.request.padEnd(52)} ${r.outcome}`);
-  return [`${"plan".padEnd(6)} ${"k".padStart(3)} ${"crash".padEnd(6)} ${"recovery".padEnd(10)} ${"request".padEnd(52)} outcome`, ...lines].join("\n");
+  const lines = rows.map(formatRow);
+  return [`${"plan".padEnd(6)} ${"k".padStart(3)} ${"crash".padEnd(6)} ${"recovery".padEnd(10)} ${"request hit".padEnd(56)} outcome`, ...lines].join("\n");
+}
+
+export function formatRow(r: SweepRow): string {
+  return `${r.plan.padEnd(6)} ${String(r.k).padStart(3)} ${r.variant.padEnd(6)} ${r.recovery.padEnd(10)} ${r.request.padEnd(56)} ${r.outcome}`;
 }

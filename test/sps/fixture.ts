@@ -23,10 +23,13 @@ export interface SpsFixture {
   close(): Promise<void>;
 }
 
+/** Serialized once per test process: the text is the same every time, and serializing is not free. */
+let serialized: Promise<[unknown, unknown]> | undefined;
+
 export async function spsFixture(opts: SpsEmulatorOptions = {}): Promise<SpsFixture> {
   const emu = await createSpsEmulator({ users: [{ name: "admin", password: ADMIN_PASSWORD }], ...opts });
-  const userProvider = await serializeProvider(spsLocalUserProvider);
-  const groupProvider = await serializeProvider(spsLocalUserGroupProvider);
+  serialized ??= Promise.all([serializeProvider(spsLocalUserProvider), serializeProvider(spsLocalUserGroupProvider)]);
+  const [userProvider, groupProvider] = await serialized;
   const stateFile = freshStateFile("sps");
   return {
     emu,

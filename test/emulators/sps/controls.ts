@@ -1,6 +1,7 @@
 import type { Faults } from "../common/faults";
 import type { SpsContext } from "./context";
 import { parentOf } from "./errors";
+import { cloneConfig, type ConfigData } from "./model";
 import type { SpsAuthBackend } from "./options";
 import type { AclEntry } from "./privileges";
 import type { SeedActiveSession, TerminationFailure } from "./recorded-sessions";
@@ -48,6 +49,14 @@ export interface SpsControls {
   failNextCommit(opts?: { status?: number; type?: string; message?: string; times?: number }): void;
   /** The next commit is applied, then the connection is dropped before the answer (ambiguous outcome). */
   dropAfterNextCommit(): void;
+  /** A deep copy of the committed configuration (users, groups, passwords with their keys). */
+  exportCommitted(): ConfigData;
+  /**
+   * Replaces the committed configuration with a copy of `c` (from `exportCommitted`, possibly of
+   * another emulator): starts a test from a known appliance state without replaying the writes.
+   * Refused while a transaction or the web lock is open.
+   */
+  importCommitted(c: ConfigData): void;
 }
 
 /** Builds the controls over one emulator's context and fault plan. */
@@ -86,6 +95,11 @@ export function buildControls(ctx: SpsContext, faults: Faults): SpsControls {
       faults.plan(`PUT ${path}`, { kind: "status", status: opts.status ?? 500, body }, { times: opts.times ?? 1 });
     },
     dropAfterNextCommit: () => faults.plan("PUT /api/transaction", { kind: "drop-after" }),
+    exportCommitted: () => cloneConfig(store.committed),
+    importCommitted(c) {
+      if (store.txn || store.webLock) throw new Error("importCommitted: the configuration lock is held");
+      store.committed = cloneConfig(c);
+    },
   };
 }
 
