@@ -23,7 +23,8 @@ export const passwordManaged = (inputs: { password?: string | null }): boolean =
 export function userExistsError(name: string, key: string): SpsRefusedError {
   return new SpsRefusedError(
     `a local user named "${name}" already exists on SPS (key ${key}). To manage it, set adopt: true; ` +
-      "its password is left alone when password is omitted (set password to manage it from then on). Or choose another name",
+      "its password is left alone when password is omitted (set password to manage it from then on). Or choose another name. " +
+      "If an interrupted earlier run of this stack created it, adopting it is right (an adopted user is deleted by pulumi destroy like any other).",
   );
 }
 
@@ -31,6 +32,8 @@ export function userExistsError(name: string, key: string): SpsRefusedError {
 export function groupExistsError(name: string, key: string): SpsRefusedError {
   return new SpsRefusedError(
     `a local usergroup named "${name}" already exists on SPS (key ${key}). To manage it, set adoptExisting: true ` +
-      "(adoption refuses if the group has members you do not declare, unless removeUnlistedMembers: true). Or choose another name",
+      "(adoption refuses if the group has members you do not declare, unless removeUnlistedMembers: true). Or choose another name. " +
+      "If an interrupted earlier run of this stack created it: adopting keeps the group on SPS at pulumi destroy (adoption never removes access); " +
+      "to let this stack own it fully, delete the group on SPS and run pulumi up again instead.",
   );
 }
