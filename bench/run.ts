@@ -14,23 +14,32 @@ const lat: LatencyModel = { requestMs: Number(process.env.BENCH_REQUEST_MS ?? 20
 const fmt = (n: number, d = 2) => (Number.isInteger(n) ? String(n) : n.toFixed(d));
 const verdict = (ok: boolean) => (ok ? "met" : "NOT MET");
 
-/** `BENCH_ONLY=access`: only the SpsLocalAccess rows, merged into the recorded results.json. */
-async function accessOnly(log: (m: string) => void) {
-  const file = path.join(__dirname, "results.json");
-  const recorded = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+interface PerResource { p8WallSeconds: number; p8Commits: number; p64WallSeconds: number; p64Commits: number }
+
+/** The SpsLocalAccess rows, with the per-resource rows they are compared to (same latency model). */
+async function accessRows(log: (m: string) => void, perResource: PerResource) {
   log("SpsLocalAccess: up of 200 users + 20 groups, update touching 20 users + 5 groups, refresh ...");
   const small = await accessScenario(lat, 200, 20, { touch: { users: 20, groups: 5 } });
   log("SpsLocalAccess: up of 2,000 users + 200 groups ...");
   const large = await accessScenario(lat, 2000, 200);
-  // Per-resource rows are the recorded ones of the same latency model (a full run takes minutes).
-  const perResource = { p8WallSeconds: recorded.spsUp?.wallSeconds, p8Commits: recorded.spsUp?.commits, p64WallSeconds: recorded.spsUpP64?.wallSeconds, p64Commits: recorded.spsUpP64?.commits };
-  const spsLocalAccess = {
+  return {
     up200: { ...small.up, speedupOverPerResourceP8: perResource.p8WallSeconds / small.up.wallSeconds, speedupOverPerResourceP64: perResource.p64WallSeconds / small.up.wallSeconds, perResource },
     update20Users5Groups: small.update,
     refresh200: small.refresh,
     up2000: large.up,
     refresh2000: large.refresh,
   };
+}
+
+/**
+ * `BENCH_ONLY=access`: only the SpsLocalAccess rows, compared to the per-resource rows recorded in
+ * results.json by the last full run (quicker while working on SpsLocalAccess; the full run measures both).
+ */
+async function accessOnly(log: (m: string) => void) {
+  const file = path.join(__dirname, "results.json");
+  const recorded = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+  const perResource = { p8WallSeconds: recorded.spsUp?.wallSeconds, p8Commits: recorded.spsUp?.commits, p64WallSeconds: recorded.spsUpP64?.wallSeconds, p64Commits: recorded.spsUpP64?.commits };
+  const spsLocalAccess = await accessRows(log, perResource);
   fs.writeFileSync(file, JSON.stringify({ ...recorded, spsLocalAccess }, null, 2) + "\n");
   process.stdout.write(JSON.stringify(spsLocalAccess, null, 2) + "\nwritten: bench/results.json (spsLocalAccess)\n");
 }
@@ -55,6 +64,7 @@ async function main() {
     const r = await spsUp({ requestMs: 0, commitMs: 0 }, 8, { users: n, groups: Math.max(1, n / 10) });
     memory.push({ n, harnessRssDeltaMb: (process.memoryUsage().rss - before) / 1048576, commits: r.commits, commitBound: r.commitBound });
   }
+  const spsLocalAccess = await accessRows(log, { p8WallSeconds: p8.wallSeconds, p8Commits: p8.commits, p64WallSeconds: p64.wallSeconds, p64Commits: p64.commits });
   log("CyberArk: list 500 live sessions and suspend them all ...");
   const cyberark = await cyberarkSuspendAll(lat, 500, 8);
   log("senhasegura: list 10 / 100 / 1,000 / 10,000 sessions ...");
@@ -68,6 +78,7 @@ async function main() {
     spsUpBaseline: baseline,
     spsRefresh: refresh,
     spsMemory: memory,
+    spsLocalAccess,
     cyberarkSuspendAll: cyberark,
     senhaseguraList: senhasegura,
   };
@@ -84,6 +95,8 @@ async function main() {
   rows.push(["CyberArk list 500", String(cyberark.listRequests), "-", "-", "-", fmt(cyberark.listSeconds), "-", `${cyberark.listed} listed`]);
   rows.push(["CyberArk suspend 500", String(cyberark.suspendRequests), String(cyberark.sessions), "-", "-", fmt(cyberark.suspendSeconds), fmt(cyberark.limitSuspendSeconds), `${cyberark.suspended} done, concurrency ${cyberark.concurrency}`]);
   for (const s of senhasegura) rows.push([`senhasegura list ${s.n}`, String(s.requests), "-", "-", "-", fmt(s.seconds, 3), "-", `peak +${fmt(s.peakHeapDeltaMb)} MB, held ${fmt(s.bytesPerSession, 0)} B/session`]);
+  const a = spsLocalAccess.up200;
+  rows.push(["SpsLocalAccess up 200+20", String(a.requests), String(a.minRequests), String(a.commits), "1", fmt(a.wallSeconds), fmt(a.limitWallSeconds), `req x${fmt(a.requestsRatio)}, wall x${fmt(a.wallRatio)}; x${fmt(a.speedupOverPerResourceP8)} faster than P=8, x${fmt(a.speedupOverPerResourceP64)} than P=64`]);
   for (const m of memory) rows.push([`SPS up N=${m.n} memory`, "-", "-", String(m.commits), String(m.commitBound), "-", "-", `harness rss +${fmt(m.harnessRssDeltaMb)} MB`]);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(widths[i])).join("  ") + "\n");
