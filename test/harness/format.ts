@@ -1,4 +1,4 @@
-import type { OperationResult, Step } from "./engine";
+import type { OperationResult, Step } from "./types";
 
 const SYMBOL: Record<Step["op"], string> = { create: "+", update: "~", replace: "+-", delete: "-", same: " ", refresh: "~", gone: "-", read: ">", discard: "-" };
 const PAST: Record<Step["op"], string> = { create: "created", update: "updated", replace: "replaced", delete: "deleted", same: "unchanged", refresh: "drifted", gone: "deleted (gone)", read: "read", discard: "discarded" };

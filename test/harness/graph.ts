@@ -1,5 +1,5 @@
 import type { Props } from "./host";
-import type { DesiredResource } from "./engine";
+import type { DesiredResource } from "./types";
 import { UNKNOWN, isRef, isSecret, secret, unwrapSecrets, type OutputRef } from "./values";
 
 /** Bounds the steps in flight, like the engine's `--parallel`. */

@@ -53,6 +53,16 @@ export function annotateSecrets(outs: Record<string, unknown>, ins: Record<strin
   );
 }
 
+/** Marks outputs secret by the names of secret inputs and `additionalSecretOutputs` (engine `annotateSecrets`). */
+export function markSecrets(outputs: Record<string, unknown>, secretKeys: Set<string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, secretKeys.has(k) && !isSecret(v) ? secret(v) : v]));
+}
+
+/** The top-level input keys holding a secret, plus `additionalSecretOutputs`. */
+export function secretKeysOf(inputs: Record<string, unknown>, additional: string[]): Set<string> {
+  return new Set([...Object.keys(inputs).filter((k) => containsSecret(inputs[k])), ...additional]);
+}
+
 /** Drops `undefined` (Struct.fromJavaScript rejects it). */
 export const stripUndefined = <T>(v: T): T => JSON.parse(JSON.stringify(v ?? null));
 
