@@ -12,7 +12,7 @@ const ADMIN = { name: "admin", password: "bench-admin-pw-1" };
 function deployment(emu: SpsEmulator, stateFile: string): Deployment {
   return new Deployment({
     stateFile, hostCwd: repoHostCwd(), project: "bench", parallelism: 8,
-    config: { "sps:url": emu.url, "sps:username": ADMIN.name, "sps:password": secret(ADMIN.password) },
+    config: { "sps:url": emu.url, "sps:allowHttp": "true", "sps:username": ADMIN.name, "sps:password": secret(ADMIN.password) },
   });
 }
 

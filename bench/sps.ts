@@ -22,7 +22,7 @@ function deployment(emu: SpsEmulator, parallelism: number, extra: Record<string,
     hostCwd: repoHostCwd(),
     project: "bench",
     parallelism,
-    config: { "sps:url": emu.url, "sps:username": ADMIN.name, "sps:password": secret(ADMIN.password), ...extra },
+    config: { "sps:url": emu.url, "sps:allowHttp": "true", "sps:username": ADMIN.name, "sps:password": secret(ADMIN.password), ...extra },
   });
 }
 

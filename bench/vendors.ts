@@ -33,7 +33,7 @@ export async function cyberarkSuspendAll(lat: LatencyModel, sessions = 500, conc
       for (let i = 0; i < sessions; i++) c.addSession({ kind: "psm", SessionID: `9_${i}`, user: `u${i}`, safe: "Bench", accountUsername: "administrator", accountAddress: `host-${i}`, start: now - 60 });
     },
   });
-  const client = new CyberArkClient({ url: emu.url, username: "bench-op", password: "bench-op-pw-1" });
+  const client = new CyberArkClient({ url: emu.url, username: "bench-op", password: "bench-op-pw-1", allowHttp: true });
   try {
     await client.logon();
     const t0 = performance.now();
@@ -67,7 +67,7 @@ export async function senhaseguraList(lat: LatencyModel, sizes = [10, 100, 1000,
     const emu = await createSenhaseguraEmulator({ oauth2Clients: [{ clientId: "bench-client", clientSecret: "bench-secret-1" }] });
     emu.latency.ms = lat.requestMs;
     emu.store.generate(n, { activeEvery: 4 });
-    const client = new SenhaseguraClient({ url: emu.url, clientId: "bench-client", clientSecret: "bench-secret-1" });
+    const client = new SenhaseguraClient({ url: emu.url, clientId: "bench-client", clientSecret: "bench-secret-1", allowHttp: true });
     try {
       gc();
       const before = heapMb();
